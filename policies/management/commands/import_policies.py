@@ -1,0 +1,56 @@
+"""``manage.py import_policies FILE [--dry-run] [--publish] [--create-departments]``."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from policies.importing import ImportFileError, import_policies
+
+
+class Command(BaseCommand):
+    help = "Import policies from a JSON file (format: docs/policy-import.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path of the UTF-8 JSON file")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate and report, write nothing")
+        parser.add_argument("--publish", action="store_true",
+                            help="publish imported policies (default: save as drafts)")
+        parser.add_argument("--create-departments", action="store_true",
+                            help="add unknown departments instead of rejecting the record")
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except FileNotFoundError as exc:
+            raise CommandError(f"{path}: no such file") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from exc
+        try:
+            report = import_policies(
+                data, publish=options["publish"], dry_run=options["dry_run"],
+                create_departments=options["create_departments"],
+            )
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+
+        for error in report.errors:
+            self.stderr.write(self.style.ERROR(str(error)))
+        prefix = "dry run, nothing written: " if options["dry_run"] else ""
+        summary = (
+            f"{prefix}{len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.errors)} errors"
+        )
+        if report.departments_created:
+            summary += f"; departments added: {', '.join(report.departments_created)}"
+        if report.errors:
+            self.stdout.write(summary)
+            failed = len({(e.index) for e in report.errors})
+            raise CommandError(f"{failed} record(s) failed", returncode=1)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,311 @@
+"""Policies: the issuing departments, the policy index and PolicyPage with its criteria."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from cms.models import PortalPage, is_english
+from zoneportal.clock import local_today
+
+from .criteria import Criteria, CriteriaError
+from .forms import PolicyPageForm
+
+
+class Department(models.Model):
+    """An issuing department of the zone (成都高新区科技创新局 …): a managed list."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name_en if is_english() and self.name_en else self.name
+
+
+class PolicyType(models.TextChoices):
+    SUBSIDY = "subsidy", _("Direct subsidy")
+    AWARD = "award", _("Award")
+    SPACE = "space", _("Rent or space support")
+    TALENT = "talent", _("Talent")
+    FINANCE = "finance", _("Finance and loan interest support")
+    TAX = "tax", _("Tax incentive")
+
+
+class PolicyIndexPage(PortalPage):
+    """The list of published policies, filterable by department, type and status."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["policies.PolicyPage"]
+
+    class Meta:
+        verbose_name = _("policy index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        policies = (
+            PolicyPage.objects.child_of(self).live().public().select_related("department")
+        )
+        q = request.GET.get("q", "").strip()[:100]
+        department = request.GET.get("department", "")
+        policy_type = request.GET.get("type", "")
+        status = request.GET.get("status", "in_force")
+        today = local_today()
+        if q:
+            policies = policies.filter(
+                Q(title__icontains=q)
+                | Q(title_en__icontains=q)
+                | Q(document_number__icontains=q)
+                | Q(summary__icontains=q)
+            )
+        if department.isdigit():
+            policies = policies.filter(department_id=int(department))
+        if policy_type in PolicyType.values:
+            policies = policies.filter(policy_type=policy_type)
+        if status == "in_force":
+            policies = policies.in_force(today)
+        elif status == "expired":
+            policies = policies.filter(expiry_date__lt=today)
+        policies = policies.order_by("-effective_date", "-pk")
+        context.update(
+            {
+                "page_obj": Paginator(policies, 20).get_page(request.GET.get("page")),
+                "departments": Department.objects.all(),
+                "policy_types": PolicyType.choices,
+                "filters": {"q": q, "department": department, "type": policy_type,
+                            "status": status},
+                "today": today,
+            }
+        )
+        return context
+
+
+class PolicyPageQuerySet(PageQuerySet):
+    def in_force(self, today=None):
+        """Policies whose effective date has come and whose expiry (if any) has not passed."""
+        today = today or local_today()
+        return self.filter(effective_date__lte=today).filter(
+            Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
+        )
+
+
+PolicyPageManager = PageManager.from_queryset(PolicyPageQuerySet)
+
+
+class PolicyPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "policies.PolicyPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class PolicyPage(PortalPage):
+    """One policy (惠企政策): the document, its interpretation and its eligibility criteria.
+
+    ``criteria`` holds the structured criteria exactly as INTERFACES.md specifies; the admin
+    form edits it through one field per criterion and validates it with ``Criteria.parse``.
+    ``external_id`` is the key of bulk imports, so importing a file twice never duplicates.
+    """
+
+    external_id = models.CharField(
+        _("external id"), max_length=64, unique=True, null=True, blank=True,
+        help_text=_("Key used by bulk imports. Leave empty for policies written here."),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="policies",
+        verbose_name=_("issuing department"),
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=100, help_text="成高管发〔2024〕3号"
+    )
+    policy_type = models.CharField(_("policy type"), max_length=10, choices=PolicyType.choices)
+    effective_date = models.DateField(_("effective date"))
+    expiry_date = models.DateField(
+        _("expiry date"), null=True, blank=True, help_text=_("Leave empty if open-ended.")
+    )
+    summary = models.TextField(_("summary"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("policy text"), blank=True)
+    interpretation = RichTextField(
+        _("interpretation"), blank=True,
+        features=["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"],
+        help_text=_("The plain-language interpretation (政策解读)."),
+    )
+    apply_free = models.BooleanField(
+        _("apply-free"), default=False,
+        help_text=_("免申即享: granted to every eligible enterprise without an application."),
+    )
+    max_amount_wan = models.DecimalField(
+        _("maximum amount (10,000 CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    criteria = models.JSONField(_("eligibility criteria"), default=dict, blank=True)
+    tags = ClusterTaggableManager(through=PolicyPageTag, blank=True, verbose_name=_("tags"))
+
+    objects = PolicyPageManager()
+    base_form_class = PolicyPageForm
+
+    search_fields = Page.search_fields + [
+        index.SearchField("title_en"),
+        index.SearchField("document_number"),
+        index.SearchField("summary"),
+        index.FilterField("policy_type"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        MultiFieldPanel(
+            [
+                FieldPanel("department"),
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("policy_type")]),
+                FieldRowPanel([FieldPanel("effective_date"), FieldPanel("expiry_date")]),
+                FieldRowPanel([FieldPanel("apply_free"), FieldPanel("max_amount_wan")]),
+            ],
+            heading=_("The document"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("summary_en"),
+        FieldPanel("body"),
+        FieldPanel("interpretation"),
+        InlinePanel("attachments", heading=_("Attachments"), label=_("Attachment")),
+        FieldPanel("tags"),
+    ]
+    eligibility_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("crit_industries"),
+                FieldPanel("crit_areas"),
+                FieldPanel("crit_sizes"),
+            ],
+            heading=_("Who: industry, area, size"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("crit_qualifications_all"),
+                FieldPanel("crit_qualifications_any"),
+            ],
+            heading=_("Qualifications"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("crit_min_years_established"), FieldPanel("crit_min_employees")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("crit_min_revenue_wan"), FieldPanel("crit_max_revenue_wan")]
+                ),
+                FieldPanel("crit_min_rd_ratio"),
+                FieldPanel("crit_requires_good_credit"),
+            ],
+            heading=_("Figures and credit"),
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(eligibility_panels, heading=_("Eligibility")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    parent_page_types = ["policies.PolicyIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+    def get_context(self, request, *args, **kwargs):
+        from .describe import describe_criteria
+
+        context = super().get_context(request, *args, **kwargs)
+        context["criteria_lines"] = describe_criteria(self.parsed_criteria)
+        return context
+
+    # --- derived facts ------------------------------------------------------------------
+    @property
+    def parsed_criteria(self) -> Criteria:
+        return Criteria.parse(self.criteria or {})
+
+    def is_in_force(self, today=None) -> bool:
+        today = today or local_today()
+        if self.effective_date > today:
+            return False
+        return self.expiry_date is None or today <= self.expiry_date
+
+    @property
+    def status(self) -> str:
+        today = local_today()
+        if self.effective_date > today:
+            return "upcoming"
+        if self.expiry_date is not None and self.expiry_date < today:
+            return "expired"
+        return "in_force"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.expiry_date and self.effective_date and self.expiry_date < self.effective_date:
+            errors["expiry_date"] = _("The expiry date is before the effective date.")
+        try:
+            self.criteria = Criteria.parse(self.criteria or {}).to_dict()
+        except CriteriaError as exc:
+            errors["criteria"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+
+class PolicyAttachment(Orderable):
+    """A document attached to a policy (the original file, forms, templates)."""
+
+    page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="attachments")
+    # No reverse accessor from documents: Wagtail's usage report already lists where a
+    # document is used, and a documents-to-policies accessor would only invite unscoped queries.
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("document"),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title

@@ -1,0 +1,10 @@
+"""The staff groups of the portal. Their rights are created by migrations; names are stable."""
+
+POLICY_EDITORS = "政策编辑 Policy editors"
+POLICY_APPROVERS = "政策审核发布 Policy approvers"
+APPLICATION_REVIEWERS = "项目评审 Application reviewers"
+ENTERPRISE_VERIFIERS = "企业核验 Enterprise verifiers"
+
+STAFF_GROUPS = (POLICY_EDITORS, POLICY_APPROVERS, APPLICATION_REVIEWERS, ENTERPRISE_VERIFIERS)
+
+WORKFLOW_NAME = "政策发布审核 Policy review"
