@@ -88,7 +88,7 @@ def _summary(page: PolicyPage, request: HttpRequest) -> dict:
         "effective_date": page.effective_date,
         "expiry_date": page.expiry_date,
         "apply_free": page.apply_free,
-        "url": page.get_full_url(request),
+        "url": request.build_absolute_uri(page.get_url(request)),
         "highlight": {},
     }
 
@@ -122,7 +122,7 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
         # Criteria are JSON; filter in Python over the (small) candidate set.
         industry, area = filters.industry.upper(), filters.area
         keep = []
-        for page in policies.only("pk", "criteria"):
+        for page in policies.select_related(None).only("pk", "criteria"):
             crit = page.criteria or {}
             if industry and crit.get("industries") and not any(
                 industry.startswith(code) or code.startswith(industry)

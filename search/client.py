@@ -1,11 +1,11 @@
 """The Elasticsearch client of the project, built once from settings."""
 
+import json
 from functools import cache
 
+import urllib3
 from django.conf import settings
 from elasticsearch import Elasticsearch
-from elasticsearch import exceptions as es_exceptions
-from elastic_transport import TransportError
 
 
 @cache
@@ -18,9 +18,24 @@ def get_client() -> Elasticsearch:
     )
 
 
-def is_available() -> bool:
-    """True when the cluster answers a ping within the search timeout."""
+_probe = urllib3.PoolManager(retries=False)
+
+
+def is_available(timeout: float = 1.5) -> bool:
+    """True when the cluster answers its health endpoint (green or yellow) within ``timeout``.
+
+    This deliberately bypasses the client's node pool: after a failure the pool backs off a
+    node for a while, which is right for queries but would make a health check lie after the
+    node has come back.
+    """
+    url = settings.ELASTICSEARCH_URL.rstrip("/") + "/_cluster/health"
     try:
-        return bool(get_client().ping())
-    except (TransportError, es_exceptions.ApiError):
+        response = _probe.request("GET", url, timeout=urllib3.Timeout(total=timeout))
+    except urllib3.exceptions.HTTPError:
+        return False
+    if response.status != 200:
+        return False
+    try:
+        return json.loads(response.data).get("status") in ("green", "yellow")
+    except (ValueError, AttributeError):
         return False

@@ -1,0 +1,3 @@
+"""Root conftest: Celery's pytest fixtures (no Docker-based plugin)."""
+
+pytest_plugins = ("celery.contrib.pytest",)
