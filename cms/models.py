@@ -169,8 +169,12 @@ class NewsPage(PortalPage):
     content_panels = Page.content_panels + [
         FieldPanel("title_en"),
         MultiFieldPanel(
-            [FieldPanel("kind"), FieldPanel("date"), FieldPanel("source"),
-             FieldPanel("categories")],
+            [
+                FieldPanel("kind"),
+                FieldPanel("date"),
+                FieldPanel("source"),
+                FieldPanel("categories"),
+            ],
             heading=_("About this item"),
         ),
         FieldPanel("summary"),
@@ -215,8 +219,9 @@ class ServiceGuidePage(PortalPage):
     summary_en = models.TextField(_("summary (English)"), blank=True)
     audience = models.TextField(_("who it is for"))
     steps = StreamField([("step", StepBlock())], verbose_name=_("steps"))
-    materials = StreamField([("material", MaterialBlock())], verbose_name=_("materials"),
-                            blank=True)
+    materials = StreamField(
+        [("material", MaterialBlock())], verbose_name=_("materials"), blank=True
+    )
     time_limit = models.CharField(_("time limit"), max_length=200)
     fees = models.CharField(_("fees"), max_length=200, default="不收费")
     office = models.CharField(_("where to go"), max_length=200, blank=True)
@@ -236,8 +241,12 @@ class ServiceGuidePage(PortalPage):
         FieldPanel("steps"),
         FieldPanel("materials"),
         MultiFieldPanel(
-            [FieldPanel("time_limit"), FieldPanel("fees"), FieldPanel("office"),
-             FieldPanel("contact_phone")],
+            [
+                FieldPanel("time_limit"),
+                FieldPanel("fees"),
+                FieldPanel("office"),
+                FieldPanel("contact_phone"),
+            ],
             heading=_("Time, fees and contact"),
         ),
         FieldPanel("legal_basis"),

@@ -76,14 +76,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
     @property
     def name(self):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
 
 
 class Industry(BilingualName):

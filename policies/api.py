@@ -103,12 +103,15 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
     if filters.q.strip():
         q = filters.q.strip()
         policies = policies.filter(
-            Q(title__icontains=q) | Q(title_en__icontains=q)
-            | Q(document_number__icontains=q) | Q(summary__icontains=q)
+            Q(title__icontains=q)
+            | Q(title_en__icontains=q)
+            | Q(document_number__icontains=q)
+            | Q(summary__icontains=q)
         )
     if filters.department:
         policies = policies.filter(
-            Q(department__name=filters.department) | Q(department__name_en=filters.department)
+            Q(department__name=filters.department)
+            | Q(department__name_en=filters.department)
             | Q(department__short_name=filters.department)
         )
     if filters.policy_type:
@@ -124,9 +127,13 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
         keep = []
         for page in policies.select_related(None).only("pk", "criteria"):
             crit = page.criteria or {}
-            if industry and crit.get("industries") and not any(
-                industry.startswith(code) or code.startswith(industry)
-                for code in crit["industries"]
+            if (
+                industry
+                and crit.get("industries")
+                and not any(
+                    industry.startswith(code) or code.startswith(industry)
+                    for code in crit["industries"]
+                )
             ):
                 continue
             if area and crit.get("areas") and area not in crit["areas"]:

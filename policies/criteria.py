@@ -58,8 +58,8 @@ class ReferenceCodes:
 
         return cls(
             industry_divisions=frozenset(
-                code[:3] for code in Industry.objects.filter(active=True).values_list(
-                    "code", flat=True)
+                code[:3]
+                for code in Industry.objects.filter(active=True).values_list("code", flat=True)
             ),
             areas=frozenset(Area.objects.values_list("code", flat=True)),
             qualifications=frozenset(QualificationType.objects.values_list("code", flat=True)),

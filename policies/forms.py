@@ -20,24 +20,32 @@ class PolicyPageForm(WagtailAdminPageForm):
     """
 
     crit_industries = forms.MultipleChoiceField(
-        label=_("Industries (GB/T 4754)"), required=False,
+        label=_("Industries (GB/T 4754)"),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("A division admits every code under it (I65 admits I6513). "
-                    "None selected: every industry."),
+        help_text=_(
+            "A division admits every code under it (I65 admits I6513). "
+            "None selected: every industry."
+        ),
     )
     crit_areas = forms.MultipleChoiceField(
-        label=_("Areas of the zone"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Areas of the zone"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected: anywhere in the zone."),
     )
     crit_sizes = forms.MultipleChoiceField(
-        label=_("Enterprise sizes"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Enterprise sizes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected: any size."),
     )
     crit_qualifications_all = forms.MultipleChoiceField(
         label=_("Must hold all of"), required=False, widget=forms.CheckboxSelectMultiple
     )
     crit_qualifications_any = forms.MultipleChoiceField(
-        label=_("Must hold at least one of"), required=False,
+        label=_("Must hold at least one of"),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     crit_min_years_established = forms.IntegerField(
@@ -47,16 +55,26 @@ class PolicyPageForm(WagtailAdminPageForm):
         label=_("At least (employees)"), required=False, min_value=0
     )
     crit_min_revenue_wan = forms.DecimalField(
-        label=_("Annual revenue at least (10,000 CNY)"), required=False, min_value=0,
-        decimal_places=2, max_digits=14,
+        label=_("Annual revenue at least (10,000 CNY)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
     )
     crit_max_revenue_wan = forms.DecimalField(
-        label=_("Annual revenue at most (10,000 CNY)"), required=False, min_value=0,
-        decimal_places=2, max_digits=14,
+        label=_("Annual revenue at most (10,000 CNY)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
     )
     crit_min_rd_ratio = forms.DecimalField(
-        label=_("R&D expense at least (% of revenue)"), required=False, min_value=0,
-        max_value=100, decimal_places=2, max_digits=5,
+        label=_("R&D expense at least (percent of revenue)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        max_digits=5,
     )
     crit_requires_good_credit = forms.BooleanField(
         label=_("Requires a good credit record (no serious dishonesty)"), required=False
@@ -95,7 +113,7 @@ class PolicyPageForm(WagtailAdminPageForm):
         raw = {}
         for name, value in cleaned.items():
             if name.startswith(CRITERIA_FIELD_PREFIX):
-                key = name[len(CRITERIA_FIELD_PREFIX):]
+                key = name[len(CRITERIA_FIELD_PREFIX) :]
                 raw[key] = str(value) if hasattr(value, "as_tuple") else value
         try:
             criteria = Criteria.parse(raw, ReferenceCodes.load())

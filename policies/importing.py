@@ -19,14 +19,44 @@ from django.utils.text import slugify
 from .criteria import Criteria, CriteriaError, ReferenceCodes, _to_decimal
 from .models import Department, PolicyIndexPage, PolicyPage, PolicyType
 
-REQUIRED = ("external_id", "title", "department", "document_number", "policy_type",
-            "effective_date", "summary", "body")
-OPTIONAL = ("title_en", "expiry_date", "interpretation", "max_amount_wan", "apply_free",
-            "criteria", "summary_en", "tags")
-STRING_FIELDS = ("external_id", "title", "title_en", "department", "document_number",
-                 "summary", "summary_en", "body", "interpretation")
-MAX_LENGTHS = {"external_id": 64, "title": 255, "title_en": 255, "document_number": 100,
-               "department": 100}
+REQUIRED = (
+    "external_id",
+    "title",
+    "department",
+    "document_number",
+    "policy_type",
+    "effective_date",
+    "summary",
+    "body",
+)
+OPTIONAL = (
+    "title_en",
+    "expiry_date",
+    "interpretation",
+    "max_amount_wan",
+    "apply_free",
+    "criteria",
+    "summary_en",
+    "tags",
+)
+STRING_FIELDS = (
+    "external_id",
+    "title",
+    "title_en",
+    "department",
+    "document_number",
+    "summary",
+    "summary_en",
+    "body",
+    "interpretation",
+)
+MAX_LENGTHS = {
+    "external_id": 64,
+    "title": 255,
+    "title_en": 255,
+    "document_number": 100,
+    "department": 100,
+}
 
 
 class ImportFileError(ValueError):
@@ -41,8 +71,10 @@ class RecordError:
     message: str
 
     def __str__(self):
-        return (f"record {self.index} ({self.external_id or 'no external_id'}): "
-                f"{self.field}: {self.message}")
+        return (
+            f"record {self.index} ({self.external_id or 'no external_id'}): "
+            f"{self.field}: {self.message}"
+        )
 
 
 @dataclass
@@ -84,8 +116,17 @@ def import_policies(
     try:
         with transaction.atomic():
             for index, record in enumerate(data["policies"]):
-                _import_one(index, record, report, reference, seen, parent=parent,
-                            publish=publish, create_departments=create_departments, user=user)
+                _import_one(
+                    index,
+                    record,
+                    report,
+                    reference,
+                    seen,
+                    parent=parent,
+                    publish=publish,
+                    create_departments=create_departments,
+                    user=user,
+                )
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -93,8 +134,9 @@ def import_policies(
     return report
 
 
-def _import_one(index, record, report, reference, seen, *, parent, publish,
-                create_departments, user):
+def _import_one(
+    index, record, report, reference, seen, *, parent, publish, create_departments, user
+):
     external_id = record.get("external_id") if isinstance(record, dict) else None
     external_id = external_id if isinstance(external_id, str) else None
 
@@ -119,8 +161,10 @@ def _import_one(index, record, report, reference, seen, *, parent, publish,
             if department is None:
                 name = record["department"].strip()
                 if not create_departments:
-                    fail("department", f"unknown department {name!r} "
-                                       "(use --create-departments to add it)")
+                    fail(
+                        "department",
+                        f"unknown department {name!r} (use --create-departments to add it)",
+                    )
                     return
                 department = Department.objects.create(name=name)
                 report.departments_created.append(name)
@@ -176,8 +220,10 @@ def _validate(record, reference):
                 raise ValueError
         except ValueError:
             problems.append((key, "must be a date written YYYY-MM-DD"))
-    if values.get("effective_date") and values.get("expiry_date") and (
-        values["expiry_date"] < values["effective_date"]
+    if (
+        values.get("effective_date")
+        and values.get("expiry_date")
+        and (values["expiry_date"] < values["effective_date"])
     ):
         problems.append(("expiry_date", "is before effective_date"))
     apply_free = record.get("apply_free", False)
@@ -209,8 +255,7 @@ def _body_blocks(text: str) -> list[dict]:
     """Plain text with blank lines between paragraphs, as paragraph blocks."""
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return [
-        {"type": "paragraph",
-         "value": "<p>" + html.escape(p).replace("\n", "<br/>") + "</p>"}
+        {"type": "paragraph", "value": "<p>" + html.escape(p).replace("\n", "<br/>") + "</p>"}
         for p in paragraphs
     ]
 
@@ -227,8 +272,12 @@ def _write(values, *, parent, publish, user) -> str:
     values["interpretation"] = _interpretation_html(values["interpretation"])
     page = PolicyPage.objects.filter(external_id=values["external_id"]).first()
     if page is None:
-        page = PolicyPage(**values, body=_body_blocks(body_text),
-                          slug=_unique_slug(parent, values["external_id"]), live=False)
+        page = PolicyPage(
+            **values,
+            body=_body_blocks(body_text),
+            slug=_unique_slug(parent, values["external_id"]),
+            live=False,
+        )
         parent.add_child(instance=page)
         page.tags.set(tags)
         revision = page.save_revision(user=user, log_action=True)
@@ -237,8 +286,11 @@ def _write(values, *, parent, publish, user) -> str:
         return "created"
 
     draft = page.get_latest_revision_as_object()
-    current_body = [{"type": b.block_type, "value": b.value.source}
-                    for b in draft.body if b.block_type == "paragraph"]
+    current_body = [
+        {"type": b.block_type, "value": b.value.source}
+        for b in draft.body
+        if b.block_type == "paragraph"
+    ]
     changed = any(getattr(draft, key) != value for key, value in values.items())
     changed |= current_body != _body_blocks(body_text)
     changed |= sorted(t.name for t in draft.tags.all()) != sorted(tags)

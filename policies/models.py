@@ -78,9 +78,7 @@ class PolicyIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        policies = (
-            PolicyPage.objects.child_of(self).live().public().select_related("department")
-        )
+        policies = PolicyPage.objects.child_of(self).live().public().select_related("department")
         q = request.GET.get("q", "").strip()[:100]
         department = request.GET.get("department", "")
         policy_type = request.GET.get("type", "")
@@ -107,8 +105,12 @@ class PolicyIndexPage(PortalPage):
                 "page_obj": Paginator(policies, 20).get_page(request.GET.get("page")),
                 "departments": Department.objects.all(),
                 "policy_types": PolicyType.choices,
-                "filters": {"q": q, "department": department, "type": policy_type,
-                            "status": status},
+                "filters": {
+                    "q": q,
+                    "department": department,
+                    "type": policy_type,
+                    "status": status,
+                },
                 "today": today,
             }
         )
@@ -142,11 +144,17 @@ class PolicyPage(PortalPage):
     """
 
     external_id = models.CharField(
-        _("external id"), max_length=64, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Key used by bulk imports. Leave empty for policies written here."),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="policies",
+        Department,
+        on_delete=models.PROTECT,
+        related_name="policies",
         verbose_name=_("issuing department"),
     )
     document_number = models.CharField(
@@ -161,12 +169,14 @@ class PolicyPage(PortalPage):
     summary_en = models.TextField(_("summary (English)"), blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("policy text"), blank=True)
     interpretation = RichTextField(
-        _("interpretation"), blank=True,
+        _("interpretation"),
+        blank=True,
         features=["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"],
         help_text=_("The plain-language interpretation (政策解读)."),
     )
     apply_free = models.BooleanField(
-        _("apply-free"), default=False,
+        _("apply-free"),
+        default=False,
         help_text=_("免申即享: granted to every eligible enterprise without an application."),
     )
     max_amount_wan = models.DecimalField(
@@ -296,7 +306,9 @@ class PolicyAttachment(Orderable):
     # No reverse accessor from documents: Wagtail's usage report already lists where a
     # document is used, and a documents-to-policies accessor would only invite unscoped queries.
     document = models.ForeignKey(
-        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+",
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("document"),
     )
     title = models.CharField(_("title"), max_length=200, blank=True)

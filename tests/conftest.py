@@ -9,8 +9,20 @@ from django.contrib.auth.models import Group
 
 from tests.factories import make_policy, make_user
 
-OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parent.parent
-                                  / "test-output"))
+OUTPUT_DIR = Path(
+    os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parent.parent / "test-output")
+)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Simplified Chinese), whatever ran before."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

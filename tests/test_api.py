@@ -6,22 +6,45 @@ import pytest
 
 from tests.factories import make_policy
 
-SUMMARY_FIELDS = {"id", "external_id", "title", "title_en", "department", "document_number",
-                  "policy_type", "effective_date", "expiry_date", "apply_free", "url",
-                  "highlight"}
+SUMMARY_FIELDS = {
+    "id",
+    "external_id",
+    "title",
+    "title_en",
+    "department",
+    "document_number",
+    "policy_type",
+    "effective_date",
+    "expiry_date",
+    "apply_free",
+    "url",
+    "highlight",
+}
 
 
 @pytest.fixture
 def policies(db):
     return {
-        "rd": make_policy(title="研发投入补贴", external_id="cdht-1", policy_type="subsidy",
-                          criteria={"industries": ["I65"], "areas": ["south"]}),
-        "bio": make_policy(title="生物医药临床试验补贴", external_id="cdht-2",
-                           policy_type="award", apply_free=True,
-                           criteria={"industries": ["C27"], "areas": ["biotown"]}),
-        "old": make_policy(title="已过期的旧政策", external_id="cdht-3",
-                           effective_date=datetime.date(2019, 1, 1),
-                           expiry_date=datetime.date(2021, 12, 31), criteria={}),
+        "rd": make_policy(
+            title="研发投入补贴",
+            external_id="cdht-1",
+            policy_type="subsidy",
+            criteria={"industries": ["I65"], "areas": ["south"]},
+        ),
+        "bio": make_policy(
+            title="生物医药临床试验补贴",
+            external_id="cdht-2",
+            policy_type="award",
+            apply_free=True,
+            criteria={"industries": ["C27"], "areas": ["biotown"]},
+        ),
+        "old": make_policy(
+            title="已过期的旧政策",
+            external_id="cdht-3",
+            effective_date=datetime.date(2019, 1, 1),
+            expiry_date=datetime.date(2021, 12, 31),
+            criteria={},
+        ),
         "draft": make_policy(title="未发布草稿", external_id="cdht-4", publish=False),
     }
 
@@ -107,5 +130,13 @@ def test_openapi_document_describes_the_endpoints(client, db):
     assert "/api/v1/policies" in spec["paths"]
     assert "/api/v1/policies/{policy_id}" in spec["paths"]
     parameters = {p["name"] for p in spec["paths"]["/api/v1/policies"]["get"]["parameters"]}
-    assert {"q", "department", "policy_type", "industry", "area", "in_force", "page",
-            "page_size"} <= parameters
+    assert {
+        "q",
+        "department",
+        "policy_type",
+        "industry",
+        "area",
+        "in_force",
+        "page",
+        "page_size",
+    } <= parameters

@@ -17,18 +17,30 @@ REFERENCE = ReferenceCodes(
 
 def test_the_interfaces_example_is_accepted_and_round_trips():
     data = {
-        "industries": ["I65", "C39"], "areas": ["south", "west"],
-        "sizes": ["micro", "small", "medium"], "qualifications_all": ["hnte"],
-        "qualifications_any": [], "min_years_established": 1, "min_rd_ratio": 3.0,
-        "min_revenue_wan": 500, "max_revenue_wan": None, "min_employees": None,
+        "industries": ["I65", "C39"],
+        "areas": ["south", "west"],
+        "sizes": ["micro", "small", "medium"],
+        "qualifications_all": ["hnte"],
+        "qualifications_any": [],
+        "min_years_established": 1,
+        "min_rd_ratio": 3.0,
+        "min_revenue_wan": 500,
+        "max_revenue_wan": None,
+        "min_employees": None,
         "requires_good_credit": True,
     }
     criteria = Criteria.parse(data, REFERENCE)
     assert criteria.min_rd_ratio == Decimal("3.0")
     assert criteria.to_dict() == data
     assert criteria.restricted_keys() == [
-        "industries", "areas", "sizes", "qualifications_all", "min_years_established",
-        "min_rd_ratio", "min_revenue_wan", "requires_good_credit",
+        "industries",
+        "areas",
+        "sizes",
+        "qualifications_all",
+        "min_years_established",
+        "min_rd_ratio",
+        "min_revenue_wan",
+        "requires_good_credit",
     ]
 
 
@@ -41,7 +53,9 @@ def test_absent_null_and_empty_mean_no_restriction(empty):
 
 def test_deeper_industry_codes_are_accepted_under_a_known_division():
     assert Criteria.parse({"industries": ["C3973", "I6513"]}, REFERENCE).industries == (
-        "C3973", "I6513")
+        "C3973",
+        "I6513",
+    )
 
 
 @pytest.mark.parametrize(

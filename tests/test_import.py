@@ -25,10 +25,16 @@ RECORD = {
     "apply_free": False,
     "max_amount_wan": 100,
     "criteria": {
-        "industries": ["I65", "C39"], "areas": ["south", "west"],
-        "sizes": ["micro", "small", "medium"], "qualifications_all": ["hnte"],
-        "qualifications_any": [], "min_years_established": 1, "min_rd_ratio": 3.0,
-        "min_revenue_wan": 500, "max_revenue_wan": None, "min_employees": None,
+        "industries": ["I65", "C39"],
+        "areas": ["south", "west"],
+        "sizes": ["micro", "small", "medium"],
+        "qualifications_all": ["hnte"],
+        "qualifications_any": [],
+        "min_years_established": 1,
+        "min_rd_ratio": 3.0,
+        "min_revenue_wan": 500,
+        "max_revenue_wan": None,
+        "min_employees": None,
         "requires_good_credit": True,
     },
 }
@@ -126,13 +132,17 @@ def with_change(**changes):
         (with_change(criteria__industries=["Z1234"]), "criteria.industries", "GB/T 4754"),
         (with_change(criteria__industries=["S90"]), "criteria.industries", "managed list"),
         (with_change(criteria__areas=["north"]), "criteria.areas", "unknown area"),
-        (with_change(criteria__min_revenue_wan=900, criteria__max_revenue_wan=100),
-         "criteria.max_revenue_wan", "below the minimum"),
+        (
+            with_change(criteria__min_revenue_wan=900, criteria__max_revenue_wan=100),
+            "criteria.max_revenue_wan",
+            "below the minimum",
+        ),
         (with_change(criteria="all"), "criteria.criteria", "object"),
     ],
 )
-def test_each_kind_of_bad_record_is_named_and_nothing_of_it_is_written(tmp_path, record,
-                                                                       field, fragment):
+def test_each_kind_of_bad_record_is_named_and_nothing_of_it_is_written(
+    tmp_path, record, field, fragment
+):
     good = with_change(external_id="cdht-2024-018", title="另一条正常的政策")
     status, out, err = run(write(tmp_path, [good, record]), "--publish")
     assert status != 0
@@ -152,8 +162,9 @@ def test_a_record_that_is_not_an_object_is_reported(tmp_path):
 @pytest.mark.django_db
 def test_dry_run_writes_nothing_at_all(tmp_path):
     record = with_change(department="成都高新区新设局", external_id="cdht-2024-099")
-    status, out, _err = run(write(tmp_path, [RECORD, record]), "--dry-run", "--publish",
-                            "--create-departments")
+    status, out, _err = run(
+        write(tmp_path, [RECORD, record]), "--dry-run", "--publish", "--create-departments"
+    )
     assert status == 0
     assert "dry run" in out and "2 created" in out
     assert not PolicyPage.objects.exists()

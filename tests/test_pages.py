@@ -104,8 +104,9 @@ def admin_client(client, db):
 
 @pytest.mark.django_db
 def test_every_policy_field_is_saved_from_the_editor(admin_client, policy_index):
-    response = admin_client.post(add_policy_url(policy_index),
-                                 policy_post_data(**{"action-publish": "publish"}))
+    response = admin_client.post(
+        add_policy_url(policy_index), policy_post_data(**{"action-publish": "publish"})
+    )
     assert response.status_code == 302, response.context["form"].errors
     page = PolicyPage.objects.get(slug="ic-tapeout")
     assert page.live
@@ -121,10 +122,17 @@ def test_every_policy_field_is_saved_from_the_editor(admin_client, policy_index)
     assert "流片费用" in page.interpretation
     assert sorted(t.name for t in page.tags.all()) == ["流片", "集成电路"]
     assert page.criteria == {
-        "industries": ["I65", "C39"], "areas": ["south"], "sizes": ["small", "medium"],
-        "qualifications_all": ["hnte"], "qualifications_any": ["srdi", "gazelle"],
-        "min_years_established": 2, "min_rd_ratio": 5, "min_revenue_wan": 500,
-        "max_revenue_wan": 50000, "min_employees": 20, "requires_good_credit": True,
+        "industries": ["I65", "C39"],
+        "areas": ["south"],
+        "sizes": ["small", "medium"],
+        "qualifications_all": ["hnte"],
+        "qualifications_any": ["srdi", "gazelle"],
+        "min_years_established": 2,
+        "min_rd_ratio": 5,
+        "min_revenue_wan": 500,
+        "max_revenue_wan": 50000,
+        "min_employees": 20,
+        "requires_good_credit": True,
     }
     # The public page shows the facts and the criteria in words.
     html = admin_client.get(page.url).content.decode()
@@ -145,8 +153,11 @@ def test_editing_shows_the_stored_criteria(admin_client, policy):
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"crit_min_revenue_wan": "900", "crit_max_revenue_wan": "100"},
-         "crit_max_revenue_wan", "below the minimum"),
+        (
+            {"crit_min_revenue_wan": "900", "crit_max_revenue_wan": "100"},
+            "crit_max_revenue_wan",
+            "below the minimum",
+        ),
         ({"expiry_date": "2024-01-01"}, "expiry_date", "before the effective date"),
         ({"crit_industries": ["X99"]}, "crit_industries", "X99"),
         ({"crit_min_rd_ratio": "150"}, "crit_min_rd_ratio", "100"),
@@ -154,8 +165,9 @@ def test_editing_shows_the_stored_criteria(admin_client, policy):
         ({"document_number": ""}, "document_number", ""),
     ],
 )
-def test_bad_input_is_refused_with_a_message_and_kept(admin_client, policy_index, overrides,
-                                                       field, fragment):
+def test_bad_input_is_refused_with_a_message_and_kept(
+    admin_client, policy_index, overrides, field, fragment
+):
     data = policy_post_data(**overrides, **{"action-publish": "publish"})
     response = admin_client.post(add_policy_url(policy_index), data)
     assert response.status_code == 200  # the form again, not a redirect
@@ -173,8 +185,11 @@ def test_policy_index_lists_filters_and_hides_drafts(client, policy_index):
     from tests.factories import make_policy
 
     live = make_policy(title="现行研发补贴", policy_type="subsidy")
-    expired = make_policy(title="已废止旧政策", expiry_date=datetime.date(2020, 12, 31),
-                          effective_date=datetime.date(2018, 1, 1))
+    expired = make_policy(
+        title="已废止旧政策",
+        expiry_date=datetime.date(2020, 12, 31),
+        effective_date=datetime.date(2018, 1, 1),
+    )
     draft = make_policy(title="草稿中的政策", publish=False)
     award = make_policy(title="高企认定奖励", policy_type="award", summary="首次认定给予奖励。")
 
@@ -192,8 +207,9 @@ def test_policy_index_lists_filters_and_hides_drafts(client, policy_index):
 
 
 @pytest.mark.django_db
-def test_policy_index_query_count_does_not_grow_with_policies(client, policy_index,
-                                                              django_assert_max_num_queries):
+def test_policy_index_query_count_does_not_grow_with_policies(
+    client, policy_index, django_assert_max_num_queries
+):
     from tests.factories import make_policy
 
     for _ in range(15):

@@ -16,13 +16,22 @@ from tests.factories import make_policy
 
 def edit_data(page, **extra):
     data = {
-        "title": page.title, "title_en": page.title_en, "slug": page.slug,
-        "department": page.department_id, "document_number": page.document_number,
-        "policy_type": page.policy_type, "effective_date": page.effective_date.isoformat(),
-        "expiry_date": "", "summary": page.summary, "summary_en": "",
+        "title": page.title,
+        "title_en": page.title_en,
+        "slug": page.slug,
+        "department": page.department_id,
+        "document_number": page.document_number,
+        "policy_type": page.policy_type,
+        "effective_date": page.effective_date.isoformat(),
+        "expiry_date": "",
+        "summary": page.summary,
+        "summary_en": "",
         "body": streamfield([("paragraph", rich_text("第一条 修订后的条款。"))]),
-        "interpretation": rich_text(""), "attachments": inline_formset([]), "tags": "",
-        "comments": inline_formset([]), "max_amount_wan": "",
+        "interpretation": rich_text(""),
+        "attachments": inline_formset([]),
+        "tags": "",
+        "comments": inline_formset([]),
+        "max_amount_wan": "",
     }
     data.update(extra)
     return nested_form_data(data)
@@ -50,8 +59,9 @@ def test_an_editor_cannot_publish_but_an_approver_can(client, editor, approver):
     task_state = state.current_task_state
 
     # The editor cannot approve their own submission.
-    approve_url = reverse("wagtailadmin_pages:workflow_action",
-                          args=(page.pk, "approve", task_state.pk))
+    approve_url = reverse(
+        "wagtailadmin_pages:workflow_action", args=(page.pk, "approve", task_state.pk)
+    )
     client.post(approve_url, {"comment": ""})
     page.refresh_from_db()
     assert not page.live
@@ -70,8 +80,10 @@ def test_an_editor_cannot_publish_but_an_approver_can(client, editor, approver):
 def test_an_approver_may_publish_directly(client, approver):
     page = make_policy(title="直接发布的政策", publish=False)
     client.force_login(approver)
-    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)),
-                           edit_data(page, **{"action-publish": "publish"}))
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        edit_data(page, **{"action-publish": "publish"}),
+    )
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.live

@@ -23,3 +23,24 @@ def block_bilingual(value, field):
     if is_english() and value.get(f"{field}_en"):
         return value.get(f"{field}_en")
     return value.get(field)
+
+
+@register.simple_tag(takes_context=True)
+def unprefixed_path(context):
+    """The current path without a language prefix (``/en/policies/?q=x`` → ``/policies/?q=x``).
+
+    Django's ``set_language`` translates ``next`` by resolving it in the default language;
+    with an unprefixed default language, a prefixed path would resolve as a page path, so the
+    switch always sends the unprefixed form and lets Django add the target language's prefix.
+    """
+    from django.conf import settings
+
+    request = context.get("request")
+    if request is None:
+        return "/"
+    path = request.get_full_path()
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path

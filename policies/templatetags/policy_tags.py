@@ -11,7 +11,10 @@ register = template.Library()
 def latest_policies(count=6):
     """The newest published policies that are in force."""
     return list(
-        PolicyPage.objects.live().public().in_force().select_related("department")
+        PolicyPage.objects.live()
+        .public()
+        .in_force()
+        .select_related("department")
         .order_by("-effective_date", "-pk")[:count]
     )
 

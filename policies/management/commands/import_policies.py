@@ -12,12 +12,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the UTF-8 JSON file")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="validate and report, write nothing")
-        parser.add_argument("--publish", action="store_true",
-                            help="publish imported policies (default: save as drafts)")
-        parser.add_argument("--create-departments", action="store_true",
-                            help="add unknown departments instead of rejecting the record")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, write nothing"
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish imported policies (default: save as drafts)",
+        )
+        parser.add_argument(
+            "--create-departments",
+            action="store_true",
+            help="add unknown departments instead of rejecting the record",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -34,7 +41,9 @@ class Command(BaseCommand):
             ) from exc
         try:
             report = import_policies(
-                data, publish=options["publish"], dry_run=options["dry_run"],
+                data,
+                publish=options["publish"],
+                dry_run=options["dry_run"],
                 create_departments=options["create_departments"],
             )
         except ImportFileError as exc:

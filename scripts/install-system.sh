@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Zone Portal needs for development, tests and the demo.
+# Idempotent: asks apt only when a package is missing.
+#
+# Usage: scripts/install-system.sh [PACKAGE ...]    (no arguments: the whole list below)
+#
+# Uses sudo when not run as root (and sudo exists). Non-interactive; waits for the dpkg lock.
+set -euo pipefail
+
+PACKAGES=(
+    # local services
+    postgresql            # server 15 on Debian 12; scripts/services.sh runs its own cluster
+    redis-server
+    openjdk-17-jre-headless maven unzip curl   # Elasticsearch: Java 17, fetched through Maven
+    # PDF certificates (WeasyPrint) and Chinese fonts
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+    # tests: browser, QR codes, PDF text, translations
+    chromium zbar-tools poppler-utils gettext
+    # docker-compose.yml validation (`docker-compose config`; no engine needed)
+    docker-compose
+    # the Python virtualenv and the Makefile
+    python3 python3-venv make ca-certificates
+)
+
+log() { printf '[install-system] %s\n' "$*"; }
+die() {
+    printf '[install-system] ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+if [ $# -gt 0 ]; then
+    PACKAGES=("$@")
+fi
+
+command -v dpkg-query >/dev/null 2>&1 ||
+    die "this script supports Debian/Ubuntu only; install by hand: ${PACKAGES[*]}"
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+    [[ $status == ii* ]] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    log "all ${#PACKAGES[@]} system packages are installed"
+    exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 ||
+        die "not root and no sudo: install these packages as root: ${missing[*]}"
+    SUDO=(sudo)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+APT=(apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+
+log "missing: ${missing[*]}"
+log "apt-get update"
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive "${APT[@]}" update -q </dev/null
+log "apt-get install ${missing[*]}"
+# --no-install-recommends: e.g. docker-compose would otherwise pull in the whole Docker engine.
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -q --no-install-recommends \
+    "${missing[@]}" </dev/null
+log "done"
