@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .criteria import Criteria, CriteriaError, ReferenceCodes, _to_decimal
 from .models import Department, PolicyIndexPage, PolicyPage, PolicyType
@@ -71,10 +72,12 @@ class RecordError:
     message: str
 
     def __str__(self):
-        return (
-            f"record {self.index} ({self.external_id or 'no external_id'}): "
-            f"{self.field}: {self.message}"
-        )
+        return _("record %(index)d (%(external_id)s): %(field)s: %(message)s") % {
+            "index": self.index,
+            "external_id": self.external_id or _("no external_id"),
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -105,11 +108,11 @@ def import_policies(
 ) -> ImportReport:
     """Import ``data`` (the decoded JSON document). See the module docstring."""
     if not isinstance(data, dict) or not isinstance(data.get("policies"), list):
-        raise ImportFileError('the file must be a JSON object with a "policies" list')
+        raise ImportFileError(_('the file must be a JSON object with a "policies" list'))
     if parent is None:
         parent = PolicyIndexPage.objects.order_by("path").first()
         if parent is None:
-            raise ImportFileError("there is no policy index page to import under")
+            raise ImportFileError(_("there is no policy index page to import under"))
     report = ImportReport()
     reference = ReferenceCodes.load()
     seen: set[str] = set()
@@ -144,11 +147,11 @@ def _import_one(
         report.errors.append(RecordError(index, external_id, field_name, message))
 
     if not isinstance(record, dict):
-        fail("record", "must be an object")
+        fail("record", _("must be an object"))
         return
     values, problems = _validate(record, reference)
     if external_id and external_id in seen:
-        problems.append(("external_id", "appears twice in this file"))
+        problems.append(("external_id", _("appears twice in this file")))
     if problems:
         for field_name, message in problems:
             fail(field_name, message)
@@ -163,7 +166,8 @@ def _import_one(
                 if not create_departments:
                     fail(
                         "department",
-                        f"unknown department {name!r} (use --create-departments to add it)",
+                        _("unknown department %(name)s (use --create-departments to add it)")
+                        % {"name": repr(name)},
                     )
                     return
                 department = Department.objects.create(name=name)
@@ -171,7 +175,7 @@ def _import_one(
             values["department"] = department
             outcome = _write(values, parent=parent, publish=publish, user=user)
     except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the others
-        fail("record", f"could not be saved: {exc}")
+        fail("record", _("could not be saved: %(error)s") % {"error": exc})
         return
     getattr(report, outcome).append(external_id)
 
@@ -181,16 +185,18 @@ def _validate(record, reference):
     problems = []
     for key in REQUIRED:
         if record.get(key) in (None, ""):
-            problems.append((key, "is required"))
+            problems.append((key, _("is required")))
     for key in record:
         if key not in REQUIRED and key not in OPTIONAL:
-            problems.append((key, "unknown field"))
+            problems.append((key, _("unknown field")))
     for key in STRING_FIELDS:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            problems.append((key, "must be a string"))
+            problems.append((key, _("must be a string")))
         elif isinstance(value, str) and key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
-            problems.append((key, f"is longer than {MAX_LENGTHS[key]} characters"))
+            problems.append(
+                (key, _("is longer than %(max)d characters") % {"max": MAX_LENGTHS[key]})
+            )
     if problems:
         return {}, problems
 
@@ -206,7 +212,12 @@ def _validate(record, reference):
         "interpretation": record.get("interpretation") or "",
     }
     if record["policy_type"] not in PolicyType.values:
-        problems.append(("policy_type", f"must be one of {', '.join(PolicyType.values)}"))
+        problems.append(
+            (
+                "policy_type",
+                _("must be one of %(values)s") % {"values": ", ".join(PolicyType.values)},
+            )
+        )
     else:
         values["policy_type"] = record["policy_type"]
     for key in ("effective_date", "expiry_date"):
@@ -219,16 +230,16 @@ def _validate(record, reference):
             if values[key] is None:
                 raise ValueError
         except ValueError:
-            problems.append((key, "must be a date written YYYY-MM-DD"))
+            problems.append((key, _("must be a date written YYYY-MM-DD")))
     if (
         values.get("effective_date")
         and values.get("expiry_date")
         and (values["expiry_date"] < values["effective_date"])
     ):
-        problems.append(("expiry_date", "is before effective_date"))
+        problems.append(("expiry_date", _("is before effective_date")))
     apply_free = record.get("apply_free", False)
     if not isinstance(apply_free, bool):
-        problems.append(("apply_free", "must be true or false"))
+        problems.append(("apply_free", _("must be true or false")))
     values["apply_free"] = apply_free is True
     amount = record.get("max_amount_wan")
     if amount is None:
@@ -236,12 +247,12 @@ def _validate(record, reference):
     else:
         number = _to_decimal(amount) if not isinstance(amount, str) else None
         if number is None or number < 0 or number >= Decimal("10000000000"):
-            problems.append(("max_amount_wan", "must be a non-negative number"))
+            problems.append(("max_amount_wan", _("must be a non-negative number")))
         else:
             values["max_amount_wan"] = number.quantize(Decimal("0.01"))
     tags = record.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        problems.append(("tags", "must be a list of strings"))
+        problems.append(("tags", _("must be a list of strings")))
     values["tags"] = [t.strip() for t in tags if isinstance(t, str) and t.strip()]
     try:
         values["criteria"] = Criteria.parse(record.get("criteria"), reference).to_dict()
@@ -262,7 +273,7 @@ def _body_blocks(text: str) -> list[dict]:
 
 def _interpretation_html(text: str) -> str:
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return "".join("<p>" + html.escape(p).replace("\n", "<br/>") + "</p>" for p in paragraphs)
 
 
 def _write(values, *, parent, publish, user) -> str:
@@ -286,10 +297,14 @@ def _write(values, *, parent, publish, user) -> str:
         return "created"
 
     draft = page.get_latest_revision_as_object()
+    # Blocks an editor added by hand (headings, images) count as a difference: the file is the
+    # source of an imported policy, so a changed record rewrites the body as the file says.
     current_body = [
-        {"type": b.block_type, "value": b.value.source}
+        {
+            "type": b.block_type,
+            "value": b.value.source if b.block_type == "paragraph" else repr(b.value),
+        }
         for b in draft.body
-        if b.block_type == "paragraph"
     ]
     changed = any(getattr(draft, key) != value for key, value in values.items())
     changed |= current_body != _body_blocks(body_text)

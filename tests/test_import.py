@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from wagtail.models import Revision
 
 from policies.models import Department, PolicyPage
@@ -46,13 +47,14 @@ def write(tmp_path, records, name="policies.json"):
     return str(path)
 
 
-def run(path, *args):
+def run(path, *args, language="en"):
     """Run the command; return (exit status, stdout, stderr)."""
     from io import StringIO
 
     out, err = StringIO(), StringIO()
     try:
-        call_command("import_policies", path, *args, stdout=out, stderr=err)
+        with translation.override(language):
+            call_command("import_policies", path, *args, stdout=out, stderr=err)
     except CommandError as exc:
         return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
     return 0, out.getvalue(), err.getvalue()
@@ -221,3 +223,11 @@ def test_a_file_that_is_not_utf8_or_missing_is_refused(tmp_path):
     assert status != 0 and "UTF-8" in err
     status, _out, err = run(str(tmp_path / "missing.json"))
     assert status != 0 and "no such file" in err
+
+
+@pytest.mark.django_db
+def test_messages_are_in_chinese_by_default(tmp_path):
+    status, out, err = run(write(tmp_path, [with_change(policy_type="grant")]), language="zh-hans")
+    assert status != 0
+    assert "记录 0（cdht-2024-017）：policy_type：必须是以下之一" in err
+    assert "0 条新建" in out

@@ -3,6 +3,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from policies.importing import ImportFileError, import_policies
 
@@ -32,12 +33,15 @@ class Command(BaseCommand):
             with open(path, encoding="utf-8") as handle:
                 data = json.load(handle)
         except FileNotFoundError as exc:
-            raise CommandError(f"{path}: no such file") from exc
+            raise CommandError(_("%(path)s: no such file") % {"path": path}) from exc
         except UnicodeDecodeError as exc:
-            raise CommandError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+            raise CommandError(
+                _("%(path)s: not UTF-8 text (%(reason)s)") % {"path": path, "reason": exc.reason}
+            ) from exc
         except json.JSONDecodeError as exc:
             raise CommandError(
-                f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                _("%(path)s: not valid JSON: %(msg)s at line %(line)d column %(column)d")
+                % {"path": path, "msg": exc.msg, "line": exc.lineno, "column": exc.colno}
             ) from exc
         try:
             report = import_policies(
@@ -51,15 +55,21 @@ class Command(BaseCommand):
 
         for error in report.errors:
             self.stderr.write(self.style.ERROR(str(error)))
-        prefix = "dry run, nothing written: " if options["dry_run"] else ""
-        summary = (
-            f"{prefix}{len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged, {len(report.errors)} errors"
-        )
+        prefix = _("dry run, nothing written: ") if options["dry_run"] else ""
+        summary = prefix + _(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(errors)d errors"
+        ) % {
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "unchanged": len(report.unchanged),
+            "errors": len(report.errors),
+        }
         if report.departments_created:
-            summary += f"; departments added: {', '.join(report.departments_created)}"
+            summary += _("; departments added: %(names)s") % {
+                "names": ", ".join(report.departments_created)
+            }
         if report.errors:
             self.stdout.write(summary)
             failed = len({(e.index) for e in report.errors})
-            raise CommandError(f"{failed} record(s) failed", returncode=1)
+            raise CommandError(_("%(count)d record(s) failed") % {"count": failed}, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))

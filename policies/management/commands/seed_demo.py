@@ -1,0 +1,444 @@
+"""``manage.py seed_demo``: believable demo content for the Chengdu High-tech Zone.
+
+Loads the data files of ``policies/demo/`` (policies, news, service guides, the home page's
+quick links, the site contacts and an "about" page) and creates the demo staff accounts.
+
+Running it twice changes nothing: pages are found by their key (``external_id`` for policies,
+slug under their index for the other pages) and a new revision is saved and published only
+when the content differs; existing accounts are never touched (passwords are not reset).
+
+It refuses to run unless ``settings.DEMO_CONTENT_ALLOWED`` is true (local and test settings
+only), so demo accounts with a published password never reach a real installation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import logging
+import os
+import unicodedata
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.blocks import StreamValue
+from wagtail.fields import StreamField
+from wagtail.models import Page, Site
+
+from cms.models import (
+    HomePage,
+    NewsCategory,
+    NewsIndexPage,
+    NewsPage,
+    ServiceGuideIndexPage,
+    ServiceGuidePage,
+    SiteContact,
+    StandardPage,
+)
+from policies.importing import ImportFileError, import_policies
+from policies.models import PolicyIndexPage
+from policies.roles import (
+    APPLICATION_REVIEWERS,
+    ENTERPRISE_VERIFIERS,
+    POLICY_APPROVERS,
+    POLICY_EDITORS,
+)
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEFAULT_PASSWORD = "zone-demo-2026"  # noqa: S105 - the published password of demo accounts
+SUPERUSER_ROLE = "超级管理员 Superuser"
+
+# (email, full name, group name or None for the superuser)
+ACCOUNTS = [
+    ("admin@demo.zoneportal.cn", "演示管理员 Demo admin", None),
+    ("editor@demo.zoneportal.cn", "演示政策编辑 Demo editor", POLICY_EDITORS),
+    ("approver@demo.zoneportal.cn", "演示政策审核 Demo approver", POLICY_APPROVERS),
+    ("reviewer@demo.zoneportal.cn", "演示项目评审 Demo reviewer", APPLICATION_REVIEWERS),
+    ("verifier@demo.zoneportal.cn", "演示企业核验 Demo verifier", ENTERPRISE_VERIFIERS),
+]
+
+OUTCOMES = ("created", "updated", "unchanged")
+
+
+@dataclass
+class Tally:
+    """What each part of the seeding did: section -> Counter of created/updated/unchanged."""
+
+    sections: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, section: str, outcome: str, count: int = 1) -> None:
+        self.sections.setdefault(section, Counter())[outcome] += count
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] for c in self.sections.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"  {section}: " + ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)
+            for section, counts in self.sections.items()
+        ]
+
+
+@dataclass
+class AccountRow:
+    email: str
+    role: str
+    password: str
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content (policies, news, service guides, site settings) and the demo "
+        "staff accounts. Idempotent; only where settings.DEMO_CONTENT_ALLOWED is true."
+    )
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_CONTENT_ALLOWED", False):
+            raise CommandError(
+                "Demo content is not allowed here: settings.DEMO_CONTENT_ALLOWED is false. "
+                "The demo creates accounts with a published password; never load it into a "
+                "real installation."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        tally = Tally()
+        # Wagtail logs every page created, edited and published; at the default verbosity
+        # the summary below says the same in a few lines.
+        with (
+            _logger_level("wagtail", logging.WARNING, enabled=options["verbosity"] < 2),
+            transaction.atomic(),
+        ):
+            self.seed_policies(tally)
+            self.seed_news(tally)
+            self.seed_guides(tally)
+            site = self.seed_site(tally)
+            accounts = self.seed_accounts(tally, password)
+
+        if tally.changed:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded:"))
+            for line in tally.lines():
+                self.stdout.write(line)
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Nothing changed: the demo content is already in place.")
+            )
+        self.stdout.write("")
+        self.stdout.write("Demo accounts:")
+        self.stdout.write(
+            _table(["email", "role", "password"], [[a.email, a.role, a.password] for a in accounts])
+        )
+        self.stdout.write("")
+        base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
+        self.stdout.write(f"Admin: {base.rstrip('/')}/admin/")
+        self.stdout.write(f"Site:  {base.rstrip('/')}/   ({site.site_name})")
+
+    # --- policies ---------------------------------------------------------------------------
+    def seed_policies(self, tally: Tally) -> None:
+        data = _load("policies.json")
+        try:
+            report = import_policies(data, publish=True)
+        except ImportFileError as exc:
+            raise CommandError(f"policies.json: {exc}") from exc
+        if report.errors:
+            details = "\n".join(f"  {error}" for error in report.errors)
+            raise CommandError(f"policies.json has invalid records:\n{details}")
+        for outcome in OUTCOMES:
+            tally.add("policies", outcome, len(getattr(report, outcome)))
+
+    # --- news and notices -------------------------------------------------------------------
+    def seed_news(self, tally: Tally) -> None:
+        data = _load("news.json")
+        categories = {}
+        for item in data["categories"]:
+            category = NewsCategory.objects.filter(slug=item["slug"]).first()
+            wanted = {"name": item["name"], "name_en": item.get("name_en", "")}
+            if category is None:
+                category = NewsCategory.objects.create(slug=item["slug"], **wanted)
+                tally.add("news categories", "created")
+            elif any(getattr(category, k) != v for k, v in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(category, key, value)
+                category.save()
+                tally.add("news categories", "updated")
+            else:
+                tally.add("news categories", "unchanged")
+            categories[item["slug"]] = category
+
+        index = _first(NewsIndexPage)
+        for item in data["items"]:
+            values = {
+                "title": item["title"],
+                "title_en": item.get("title_en", ""),
+                "kind": item["kind"],
+                "date": _date(item["date"]),
+                "source": item.get("source", ""),
+                "summary": item.get("summary", ""),
+                "summary_en": item.get("summary_en", ""),
+                "body": _paragraph_blocks(item["body"]),
+            }
+            wanted_categories = [categories[slug] for slug in item.get("categories", [])]
+            outcome = _upsert_child(
+                index, NewsPage, item["slug"], values, categories=wanted_categories
+            )
+            tally.add("news pages", outcome)
+
+    # --- service guides ---------------------------------------------------------------------
+    def seed_guides(self, tally: Tally) -> None:
+        data = _load("guides.json")
+        index = _first(ServiceGuideIndexPage)
+        for item in data["guides"]:
+            values = {
+                "title": item["title"],
+                "title_en": item.get("title_en", ""),
+                "summary": item.get("summary", ""),
+                "summary_en": item.get("summary_en", ""),
+                "audience": item["audience"],
+                "steps": [
+                    {
+                        "type": "step",
+                        "value": {
+                            "title": step["title"],
+                            "description": step.get("description", ""),
+                        },
+                    }
+                    for step in item["steps"]
+                ],
+                "materials": [
+                    {
+                        "type": "material",
+                        "value": {
+                            "name": m["name"],
+                            "copies": m.get("copies", ""),
+                            "required": bool(m.get("required", True)),
+                        },
+                    }
+                    for m in item.get("materials", [])
+                ],
+                "time_limit": item["time_limit"],
+                "fees": item.get("fees") or "不收费",
+                "office": item.get("office", ""),
+                "contact_phone": item.get("contact_phone", ""),
+                "legal_basis": _html_paragraphs([item.get("legal_basis", "")]),
+            }
+            tally.add(
+                "service guides", _upsert_child(index, ServiceGuidePage, item["slug"], values)
+            )
+
+    # --- home page, about page, site contacts -----------------------------------------------
+    def seed_site(self, tally: Tally) -> Site:
+        data = _load("site.json")
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            raise CommandError("There is no default site: run `manage.py migrate` first.")
+        home = site.root_page.specific
+        if not isinstance(home, HomePage):
+            raise CommandError("The default site's root page is not the portal's home page.")
+
+        targets = {
+            "policy_index": _first(PolicyIndexPage),
+            "guide_index": _first(ServiceGuideIndexPage),
+        }
+        links = []
+        for link in data["quick_links"]:
+            target = targets[link["page"]] if link.get("page") else None
+            links.append(
+                {
+                    "type": "link",
+                    "value": {
+                        "title": link["title"],
+                        "title_en": link.get("title_en", ""),
+                        "description": link.get("description", ""),
+                        "description_en": link.get("description_en", ""),
+                        "page": target.pk if target else None,
+                        "url": link.get("url") or "",
+                        "icon": link["icon"],
+                    },
+                }
+            )
+        tally.add("home page", _update_page(home, {"quick_links": links}))
+
+        about = data["about"]
+        values = {
+            "title": about["title"],
+            "title_en": about.get("title_en", ""),
+            "intro": about.get("intro", ""),
+            "intro_en": about.get("intro_en", ""),
+            "body": _paragraph_blocks(about["body"]),
+            "show_in_menus": True,
+        }
+        tally.add("about page", _upsert_child(home, StandardPage, about["slug"], values))
+
+        wanted = data["contact"]
+        contact = SiteContact.objects.filter(site=site).first()
+        if contact is None:
+            SiteContact.objects.create(site=site, **wanted)
+            tally.add("site contacts", "created")
+        elif any(getattr(contact, key) != value for key, value in wanted.items()):
+            for key, value in wanted.items():
+                setattr(contact, key, value)
+            contact.save()
+            tally.add("site contacts", "updated")
+        else:
+            tally.add("site contacts", "unchanged")
+        return site
+
+    # --- accounts ---------------------------------------------------------------------------
+    def seed_accounts(self, tally: Tally, password: str) -> list[AccountRow]:
+        User = get_user_model()
+        rows = []
+        for email, full_name, group_name in ACCOUNTS:
+            group = None
+            if group_name is not None:
+                group = Group.objects.filter(name=group_name).first()
+                if group is None:
+                    raise CommandError(
+                        f"The staff group {group_name!r} is missing: run `manage.py migrate`."
+                    )
+            role = group_name or SUPERUSER_ROLE
+            user = User.objects.filter(email__iexact=email).first()
+            if user is not None:
+                # Left exactly as it is: a demo user may have changed the password or roles.
+                tally.add("accounts", "unchanged")
+                shown = password if check_password(password, user.password) else "(not reset)"
+                rows.append(AccountRow(email, role, shown))
+                continue
+            if group is None:
+                user = User.objects.create_superuser(email, password, full_name=full_name)
+            else:
+                user = User.objects.create_user(email, password, full_name=full_name, is_staff=True)
+                user.groups.add(group)
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            tally.add("accounts", "created")
+            rows.append(AccountRow(email, role, password))
+        return rows
+
+
+# --- helpers ------------------------------------------------------------------------------
+@contextmanager
+def _logger_level(name: str, level: int, *, enabled: bool):
+    logger = logging.getLogger(name)
+    previous = logger.level
+    if enabled:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _load(name: str):
+    path = DEMO_DIR / name
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+
+
+def _first(model):
+    page = model.objects.order_by("path").first()
+    if page is None:
+        raise CommandError(
+            f"There is no {model._meta.verbose_name}: run `manage.py migrate` first."
+        )
+    return page
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def _html_paragraphs(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in paragraphs if p.strip())
+
+
+def _paragraph_blocks(paragraphs: list[str]) -> list[dict]:
+    return [
+        {"type": "paragraph", "value": f"<p>{html.escape(p.strip())}</p>"}
+        for p in paragraphs
+        if p.strip()
+    ]
+
+
+def _stream_data(model, name: str, value) -> list[dict]:
+    """A StreamField value (raw list or StreamValue) as comparable data, without block ids."""
+    stream_block = model._meta.get_field(name).stream_block
+    if not isinstance(value, StreamValue):
+        value = stream_block.to_python(value or [])
+    return [
+        {"type": child.block_type, "value": child.block.get_prep_value(child.value)}
+        for child in value
+    ]
+
+
+def _differs(page, values: dict, categories) -> bool:
+    model = type(page)
+    for name, wanted in values.items():
+        current = getattr(page, name)
+        if isinstance(model._meta.get_field(name), StreamField):
+            if _stream_data(model, name, current) != _stream_data(model, name, wanted):
+                return True
+        elif current != wanted:
+            return True
+    if categories is not None:
+        current_pks = {c.pk for c in page.categories.all()}
+        if current_pks != {c.pk for c in categories}:
+            return True
+    return False
+
+
+def _update_page(page: Page, values: dict, categories=None) -> str:
+    """Publish a new revision of ``page`` with ``values`` if anything differs."""
+    page = page.specific
+    draft = page.get_latest_revision_as_object()
+    if page.live and not page.has_unpublished_changes and not _differs(draft, values, categories):
+        return "unchanged"
+    for name, value in values.items():
+        setattr(draft, name, value)
+    if categories is not None:
+        draft.categories.set(categories)
+    draft.save_revision(log_action=True).publish()
+    return "updated"
+
+
+def _upsert_child(parent: Page, model, slug: str, values: dict, categories=None) -> str:
+    """Create (and publish) the child of ``parent`` with ``slug``, or update it."""
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return _update_page(existing, values, categories)
+    if Page.objects.child_of(parent).filter(slug=slug).exists():
+        raise CommandError(
+            f"{parent.url_path}{slug}/ exists but is not a {model._meta.verbose_name}."
+        )
+    page = model(slug=slug, live=False, **values)
+    if categories is not None:
+        page.categories.set(categories)
+    parent.add_child(instance=page)
+    page.save_revision(log_action=True).publish()
+    return "created"
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+        return ("  " + "  ".join(padded)).rstrip()
+
+    rule = "  " + "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])
