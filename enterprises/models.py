@@ -126,3 +126,283 @@ class QualificationType(BilingualName):
         ordering = ["sort_order", "code"]
         verbose_name = _("qualification type")
         verbose_name_plural = _("qualification types")
+
+
+def private_storage():
+    """Storage for files that must never be public (proofs): outside MEDIA_ROOT.
+
+    A callable, so the location follows settings at run time (tests use their own folder).
+    """
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+class CreditStanding(models.TextChoices):
+    GOOD = "good", _("Good: no record of serious dishonesty")
+    RECORD = "record", _("Listed for serious dishonesty")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Returned for correction")
+
+
+class Enterprise(models.Model):
+    """A company registered in the portal; its credit code is the natural key.
+
+    Size, years established and R&D ratio are derived from the facts here, never typed in.
+    """
+
+    name = models.CharField(_("company name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    registered_address = models.CharField(_("registered address"), max_length=255)
+    established = models.DateField(_("date established"))
+    registered_capital_wan = models.DecimalField(
+        _("registered capital (10,000 CNY)"), max_digits=14, decimal_places=2, null=True,
+        blank=True,
+    )
+    industry_code = models.CharField(
+        _("industry (GB/T 4754)"), max_length=5, blank=True,
+        help_text=_("A division such as I65, or a deeper code such as I6513."),
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises",
+        verbose_name=_("area in the zone"),
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue_wan = models.DecimalField(
+        _("annual revenue (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    rd_expense_wan = models.DecimalField(
+        _("annual R&D expense (10,000 CNY)"), max_digits=14, decimal_places=2, null=True,
+        blank=True,
+    )
+    business_scope = models.TextField(_("business scope"), blank=True)
+    credit_standing = models.CharField(
+        _("credit standing"), max_length=10, choices=CreditStanding.choices,
+        default=CreditStanding.UNKNOWN,
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    verification_status = models.CharField(
+        _("verification"), max_length=10, choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    verification_reason = models.TextField(_("reason given by the verifier"), blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        permissions = [("verify_enterprise", _("Can verify enterprises"))]
+
+    def __str__(self):
+        return self.name
+
+    # --- derived facts ------------------------------------------------------------------
+    @property
+    def size(self) -> str | None:
+        from .sizing import classify
+
+        return classify(self.industry_code, self.employees, self.revenue_wan)
+
+    def years_established(self, today=None) -> int | None:
+        from .facts import completed_years
+
+        return completed_years(self.established, today)
+
+    @property
+    def rd_ratio(self):
+        from .facts import rd_ratio
+
+        return rd_ratio(self.rd_expense_wan, self.revenue_wan)
+
+    @property
+    def good_credit(self) -> bool | None:
+        return {CreditStanding.GOOD: True, CreditStanding.RECORD: False}.get(
+            self.credit_standing
+        )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    def valid_qualifications(self, today=None):
+        from zoneportal.clock import local_today
+
+        today = today or local_today()
+        return self.qualifications.filter(valid_until__gte=today).select_related("type")
+
+
+class Membership(models.Model):
+    """A person's place in a company: administrator or member. One person, many companies."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("enterprise"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise__name", "joined_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "enterprise"], name="one_membership_each")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.enterprise} ({self.role})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join a company: expiring and single-use.
+
+    Only a hash of the token is stored, so a database reader cannot accept invitations.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="invitations",
+        verbose_name=_("enterprise"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.enterprise}"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return (self.accepted_at is None and self.revoked_at is None
+                and self.expires_at > timezone.now())
+
+
+class Qualification(models.Model):
+    """A qualification the company holds (HNTE, gazelle …) with its validity and proof.
+
+    It counts for matching only while ``valid_until`` is today or later (Asia/Shanghai).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="qualifications",
+        verbose_name=_("enterprise"),
+    )
+    type = models.ForeignKey(
+        QualificationType, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("qualification"),
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    proof = models.FileField(
+        _("proof"), storage=private_storage, upload_to="proofs/%Y/%m/", blank=True,
+    )
+    proof_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    proof_content_type = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["type__sort_order", "-valid_until"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+
+    def __str__(self):
+        return f"{self.type.name} {self.certificate_number}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+class VerificationEvent(models.Model):
+    """One step in a company's verification history: submitted, verified or rejected."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Returned for correction")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="verification_events",
+        verbose_name=_("enterprise"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("verification event")
+        verbose_name_plural = _("verification history")
+
+    def __str__(self):
+        return f"{self.enterprise} {self.action}"
+
+
+class ProfileChange(models.Model):
+    """Who changed which profile facts, when, from what to what."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="changes",
+        verbose_name=_("enterprise"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("at"), auto_now_add=True)
+    summary = models.CharField(_("what"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("profile change")
+        verbose_name_plural = _("profile history")
+
+    def __str__(self):
+        return f"{self.enterprise}: {self.summary}"
