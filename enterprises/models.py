@@ -128,6 +128,20 @@ class QualificationType(BilingualName):
         verbose_name_plural = _("qualification types")
 
 
+def industry_code_error(code: str) -> str | None:
+    """Why a GB/T 4754 code is not acceptable for a company, or None."""
+    import re
+
+    if not re.fullmatch(r"[A-T][0-9]{2,4}", code):
+        return _(
+            "%(code)s is not a GB/T 4754 industry code (a section letter and 2-4 digits, "
+            "e.g. I6513)."
+        ) % {"code": code}
+    if not Industry.objects.filter(code=code[:3], active=True).exists():
+        return _("%(code)s is not under an industry division the zone uses.") % {"code": code}
+    return None
+
+
 def private_storage():
     """Storage for files that must never be public (proofs): outside MEDIA_ROOT.
 
@@ -163,15 +177,24 @@ class Enterprise(models.Model):
     registered_address = models.CharField(_("registered address"), max_length=255)
     established = models.DateField(_("date established"))
     registered_capital_wan = models.DecimalField(
-        _("registered capital (10,000 CNY)"), max_digits=14, decimal_places=2, null=True,
+        _("registered capital (10,000 CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
         blank=True,
     )
     industry_code = models.CharField(
-        _("industry (GB/T 4754)"), max_length=5, blank=True,
+        _("industry (GB/T 4754)"),
+        max_length=5,
+        blank=True,
         help_text=_("A division such as I65, or a deeper code such as I6513."),
     )
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises",
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
         verbose_name=_("area in the zone"),
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
@@ -179,12 +202,17 @@ class Enterprise(models.Model):
         _("annual revenue (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     rd_expense_wan = models.DecimalField(
-        _("annual R&D expense (10,000 CNY)"), max_digits=14, decimal_places=2, null=True,
+        _("annual R&D expense (10,000 CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
         blank=True,
     )
     business_scope = models.TextField(_("business scope"), blank=True)
     credit_standing = models.CharField(
-        _("credit standing"), max_length=10, choices=CreditStanding.choices,
+        _("credit standing"),
+        max_length=10,
+        choices=CreditStanding.choices,
         default=CreditStanding.UNKNOWN,
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -192,7 +220,9 @@ class Enterprise(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     verification_status = models.CharField(
-        _("verification"), max_length=10, choices=VerificationStatus.choices,
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
         default=VerificationStatus.PENDING,
     )
     verification_reason = models.TextField(_("reason given by the verifier"), blank=True)
@@ -208,6 +238,51 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """Normalise the credit code and check every fact; each problem on its own field."""
+        from decimal import Decimal
+
+        from django.core.exceptions import ValidationError
+
+        from zoneportal.clock import local_today
+
+        from . import credit_code
+
+        errors = {}
+        try:
+            self.credit_code = credit_code.validate(self.credit_code or "")
+        except ValidationError as exc:
+            errors["credit_code"] = exc.messages
+        if self.established and self.established > local_today():
+            errors["established"] = [_("The date of establishment cannot be in the future.")]
+        if self.industry_code:
+            self.industry_code = self.industry_code.strip().upper()
+            error = industry_code_error(self.industry_code)
+            if error:
+                errors["industry_code"] = [error]
+        limit = Decimal("1000000000")  # 10 trillion CNY: a typing slip, not a company
+        for field in ("registered_capital_wan", "revenue_wan", "rd_expense_wan"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = [_("The amount cannot be negative.")]
+            elif value is not None and value > limit:
+                errors[field] = [
+                    _("This amount is implausibly large; amounts are in units of 10,000 CNY.")
+                ]
+        if self.employees is not None and self.employees > 2_000_000:
+            errors["employees"] = [_("This number of employees is implausibly large.")]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def rd_above_revenue(self) -> bool:
+        """R&D expense above revenue is allowed (start-ups), but worth a warning."""
+        return (
+            self.rd_expense_wan is not None
+            and self.revenue_wan is not None
+            and self.rd_expense_wan > self.revenue_wan
+        )
 
     # --- derived facts ------------------------------------------------------------------
     @property
@@ -229,9 +304,7 @@ class Enterprise(models.Model):
 
     @property
     def good_credit(self) -> bool | None:
-        return {CreditStanding.GOOD: True, CreditStanding.RECORD: False}.get(
-            self.credit_standing
-        )
+        return {CreditStanding.GOOD: True, CreditStanding.RECORD: False}.get(self.credit_standing)
 
     @property
     def is_verified(self) -> bool:
@@ -255,7 +328,9 @@ class Membership(models.Model):
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="memberships",
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("enterprise"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
@@ -284,7 +359,9 @@ class Invitation(models.Model):
     """
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="invitations",
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="invitations",
         verbose_name=_("enterprise"),
     )
     email = models.EmailField(_("e-mail address"))
@@ -293,14 +370,21 @@ class Invitation(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -317,8 +401,11 @@ class Invitation(models.Model):
     def is_open(self) -> bool:
         from django.utils import timezone
 
-        return (self.accepted_at is None and self.revoked_at is None
-                and self.expires_at > timezone.now())
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class Qualification(models.Model):
@@ -328,18 +415,25 @@ class Qualification(models.Model):
     """
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="qualifications",
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="qualifications",
         verbose_name=_("enterprise"),
     )
     type = models.ForeignKey(
-        QualificationType, on_delete=models.PROTECT, related_name="+",
+        QualificationType,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("qualification"),
     )
     certificate_number = models.CharField(_("certificate number"), max_length=100)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     proof = models.FileField(
-        _("proof"), storage=private_storage, upload_to="proofs/%Y/%m/", blank=True,
+        _("proof"),
+        storage=private_storage,
+        upload_to="proofs/%Y/%m/",
+        blank=True,
     )
     proof_name = models.CharField(_("original file name"), max_length=255, blank=True)
     proof_content_type = models.CharField(max_length=50, blank=True)
@@ -366,7 +460,9 @@ class VerificationEvent(models.Model):
         REJECTED = "rejected", _("Returned for correction")
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="verification_events",
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="verification_events",
         verbose_name=_("enterprise"),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
@@ -389,7 +485,9 @@ class ProfileChange(models.Model):
     """Who changed which profile facts, when, from what to what."""
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="changes",
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="changes",
         verbose_name=_("enterprise"),
     )
     user = models.ForeignKey(

@@ -25,10 +25,15 @@ class Kind:
 PDF = Kind("pdf", "PDF", (".pdf",), "application/pdf")
 JPEG = Kind("jpeg", "JPEG", (".jpg", ".jpeg"), "image/jpeg")
 PNG = Kind("png", "PNG", (".png",), "image/png")
-DOCX = Kind("docx", "DOCX", (".docx",),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-XLSX = Kind("xlsx", "XLSX", (".xlsx",),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOCX = Kind(
+    "docx",
+    "DOCX",
+    (".docx",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+XLSX = Kind(
+    "xlsx", "XLSX", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 KINDS = {kind.code: kind for kind in (PDF, JPEG, PNG, DOCX, XLSX)}
 PROOF_KINDS = ("pdf", "jpeg", "png")
 
@@ -81,8 +86,11 @@ def validate_upload(upload, allowed=PROOF_KINDS, max_bytes=MAX_PROOF_BYTES) -> K
     name = (upload.name or "").lower()
     if not name.endswith(kind.extensions):
         raise ValidationError(
-            _("The file's name says one kind of file but its content is %(kind)s. "
-              "Please rename it or upload the right file.") % {"kind": kind.label},
+            _(
+                "The file's name says one kind of file but its content is %(kind)s. "
+                "Please rename it or upload the right file."
+            )
+            % {"kind": kind.label},
             code="mismatch",
         )
     return kind

@@ -4,9 +4,17 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from django.utils import translation
 from hypothesis import strategies as st
 
 from policies.criteria import ALL_KEYS, Criteria, CriteriaError, ReferenceCodes
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the messages in English (the Chinese catalogue is tested elsewhere)."""
+    with translation.override("en"):
+        yield
+
 
 REFERENCE = ReferenceCodes(
     industry_divisions=frozenset({"I65", "C39", "C27", "M73"}),

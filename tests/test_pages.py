@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -97,7 +98,12 @@ def policy_post_data(**overrides):
 
 @pytest.fixture
 def admin_client(client, db):
+    from wagtail.users.models import UserProfile
+
     admin = make_user("root@test.example", is_staff=True, is_superuser=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"  # these tests read the admin's messages in English
+    profile.save()
     client.force_login(admin)
     return client
 
@@ -173,7 +179,9 @@ def test_bad_input_is_refused_with_a_message_and_kept(
     assert response.status_code == 200  # the form again, not a redirect
     form = response.context["form"]
     assert field in form.errors
-    assert any(fragment in message for message in form.errors[field])
+    with translation.override("en"):  # lazy messages, read in the admin user's language
+        messages = [str(message) for message in form.errors[field]]
+    assert any(fragment in message for message in messages), messages
     # What the editor typed is still there.
     assert form["title"].value() == "成都高新区集成电路设计流片补贴"
     assert form["crit_min_employees"].value() == "20"
