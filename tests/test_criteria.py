@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from policies.criteria import ALL_KEYS, Criteria, CriteriaError, ReferenceCodes
 
+
 @pytest.fixture(autouse=True)
 def english():
     """These tests read the messages in English (the Chinese catalogue is tested elsewhere)."""
