@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
 from django.utils import translation
+from hypothesis import given
 from hypothesis import strategies as st
 
 from policies.criteria import ALL_KEYS, Criteria, CriteriaError, ReferenceCodes
