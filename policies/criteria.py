@@ -138,6 +138,10 @@ class Criteria:
                 errors.setdefault(key, []).append(_("must be a number"))
                 continue
             upper = Decimal(100) if key == "min_rd_ratio" else MAX_WAN
+            if number.as_tuple().exponent < -2:
+                # Matching compares in hundredths exactly (fen of 万元, basis points).
+                errors.setdefault(key, []).append(_("use at most two decimal places"))
+                continue
             if not Decimal(0) <= number <= upper:
                 errors.setdefault(key, []).append(
                     _("must be between 0 and %(max)s") % {"max": upper}

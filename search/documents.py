@@ -1,0 +1,100 @@
+"""Index definitions (elasticsearch.dsl) with core Elasticsearch features only.
+
+The same mapping must behave the same on the integration-test node used here (no
+analysis-common, no percolator, no mapper-extras, no scripting), on the official image and on a
+hosted cluster: standard and whitespace analysers, keyword, numeric, date, boolean fields.
+
+A policy's criteria are indexed as fields so that an enterprise's facts can be compiled into an
+ordinary query (see ``search.matching``). Each restriction is listed in ``crit_keys`` — the
+explicit "this criterion restricts" marker; a key absent from it means "no restriction". Money
+is stored in hundredths of 万元 and ratios in hundredths of a percent, as integers, so that
+comparisons are exact (the criteria allow at most two decimal places).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from elasticsearch.dsl import Boolean, Date, Document, Integer, Keyword, Long, Text
+
+OPEN_ENDED = datetime.date(9999, 12, 31)
+
+
+def index_name(kind: str) -> str:
+    """The alias a kind of document is read and written through (``<prefix>-policies``)."""
+    return f"{settings.SEARCH_INDEX_PREFIX}-{kind}"
+
+
+class PolicyDocument(Document):
+    """One published policy."""
+
+    title = Text(analyzer="standard", fields={"raw": Keyword()})
+    title_en = Text(analyzer="standard")
+    summary = Text(analyzer="standard")
+    body = Text(analyzer="standard")
+    external_id = Keyword()
+    document_number = Keyword()
+    department = Keyword()
+    department_id = Integer()
+    policy_type = Keyword()
+    effective_date = Date()
+    expiry_date = Date()  # OPEN_ENDED when the policy has no expiry
+    apply_free = Boolean()
+    url_path = Keyword(index=False)
+    # The page revision that was indexed; never let an older one overwrite a newer one.
+    revision = Long()
+
+    crit_keys = Keyword()
+    crit_industries = Keyword()
+    crit_areas = Keyword()
+    crit_sizes = Keyword()
+    crit_quals_all = Keyword()
+    crit_quals_all_count = Integer()
+    crit_quals_any = Keyword()
+    crit_min_years = Integer()
+    crit_min_rd_bp = Long()
+    crit_min_revenue_cents = Long()
+    crit_max_revenue_cents = Long()
+    crit_min_employees = Long()
+
+    class Index:
+        name = "policies"  # replaced per environment by ``index_name``
+        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def hundredths(value: Decimal) -> int:
+    """A criterion's amount (≤ 2 decimal places) as an exact integer of hundredths."""
+    return int(Decimal(value) * 100)
+
+
+def hundredths_floor(value: Decimal) -> int:
+    return math.floor(Decimal(value) * 100)
+
+
+def hundredths_ceil(value: Decimal) -> int:
+    return math.ceil(Decimal(value) * 100)
+
+
+def criteria_fields(criteria) -> dict:
+    """The ``crit_*`` fields of a policy document for a ``policies.criteria.Criteria``."""
+    fields = {"crit_keys": criteria.restricted_keys()}
+    fields["crit_industries"] = list(criteria.industries)
+    fields["crit_areas"] = list(criteria.areas)
+    fields["crit_sizes"] = list(criteria.sizes)
+    fields["crit_quals_all"] = list(criteria.qualifications_all)
+    fields["crit_quals_all_count"] = len(criteria.qualifications_all)
+    fields["crit_quals_any"] = list(criteria.qualifications_any)
+    if criteria.min_years_established is not None:
+        fields["crit_min_years"] = criteria.min_years_established
+    if criteria.min_rd_ratio is not None:
+        fields["crit_min_rd_bp"] = hundredths(criteria.min_rd_ratio)
+    if criteria.min_revenue_wan is not None:
+        fields["crit_min_revenue_cents"] = hundredths(criteria.min_revenue_wan)
+    if criteria.max_revenue_wan is not None:
+        fields["crit_max_revenue_cents"] = hundredths(criteria.max_revenue_wan)
+    if criteria.min_employees is not None:
+        fields["crit_min_employees"] = criteria.min_employees
+    return fields

@@ -1,0 +1,224 @@
+"""The Elasticsearch evaluator: an enterprise's facts compiled into a query over policies.
+
+For each criterion the compiler builds two named clauses from the facts: ``fail:<key>`` (the
+policy restricts this and the fact misses it) and ``unknown:<key>`` (the policy restricts this
+and the fact is not known). Elasticsearch reports which named clauses each policy matched, so
+the status of every policy is decided by the cluster at scale; Python only counts.
+
+    {"query": {"function_score": {
+        "query": {"bool": {
+            "filter": [<in force today>],
+            "must_not": [{"bool": {"filter": [<fail:a>, <fail:b>]}}, ...],   # ≥ 2 fails
+            "should": [<fail:…> named, <unknown:…> named, <scope text match>]}},
+        "functions": [{"filter": <no fail>, "weight": 10000},
+                      {"filter": <no fail, no unknown>, "weight": 10000},
+                      {"filter": match_all, "weight": 1}],
+        "score_mode": "sum", "boost_mode": "sum"}}}
+
+Ranking: eligible (20001 + text) > possible (10001 + text) > near (1 + text), and within a
+status the full-text similarity of the company's business scope to the policy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+
+from elasticsearch.dsl import Q, Search
+
+from policies.matching import INELIGIBLE, STATUS_ORDER, Facts, status_of
+from zoneportal.clock import local_today
+
+from .documents import hundredths_ceil, hundredths_floor
+
+STATUS_WEIGHT = 10_000
+NOTHING = Q("bool", must_not=[Q("match_all")])
+EVERYTHING = Q("match_all")
+
+
+def years_cutoff(today: datetime.date, years: int) -> datetime.date:
+    """The latest founding date that has completed ``years`` whole years on ``today``."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a common year
+        return today.replace(year=today.year - years, day=28)
+
+
+def industry_prefixes(code: str) -> list[str]:
+    """Policy codes that admit this company code: its prefixes of 3 or more characters."""
+    code = code.upper()
+    return [code[:n] for n in range(3, len(code) + 1)]
+
+
+def met_clauses(facts: Facts, today: datetime.date) -> dict[str, Q | None]:
+    """For each criterion, the query a policy matches when the fact meets it (None: unknown)."""
+    held = facts.held(today)
+    years = facts.years(today)
+    ratio = facts.rd_ratio
+    size = facts.size
+    met: dict[str, Q | None] = {}
+    met["industries"] = (
+        Q("terms", crit_industries=industry_prefixes(facts.industry)) if facts.industry else None
+    )
+    met["areas"] = Q("term", crit_areas=facts.area) if facts.area else None
+    met["sizes"] = Q("term", crit_sizes=size) if size else None
+    if held is None:
+        met["qualifications_all"] = met["qualifications_any"] = None
+    elif not held:
+        met["qualifications_all"] = met["qualifications_any"] = NOTHING
+    else:
+        met["qualifications_all"] = Q(
+            "terms_set",
+            crit_quals_all={
+                "terms": sorted(held),
+                "minimum_should_match_field": "crit_quals_all_count",
+            },
+        )
+        met["qualifications_any"] = Q("terms", crit_quals_any=sorted(held))
+    met["min_years_established"] = (
+        Q("range", crit_min_years={"lte": years}) if years is not None else None
+    )
+    met["min_rd_ratio"] = (
+        Q("range", crit_min_rd_bp={"lte": hundredths_floor(ratio)}) if ratio is not None else None
+    )
+    if facts.revenue_wan is None:
+        met["min_revenue_wan"] = met["max_revenue_wan"] = None
+    else:
+        met["min_revenue_wan"] = Q(
+            "range", crit_min_revenue_cents={"lte": hundredths_floor(facts.revenue_wan)}
+        )
+        met["max_revenue_wan"] = Q(
+            "range", crit_max_revenue_cents={"gte": hundredths_ceil(facts.revenue_wan)}
+        )
+    met["min_employees"] = (
+        Q("range", crit_min_employees={"lte": facts.employees})
+        if facts.employees is not None
+        else None
+    )
+    if facts.good_credit is None:
+        met["requires_good_credit"] = None
+    else:
+        met["requires_good_credit"] = EVERYTHING if facts.good_credit else NOTHING
+    return met
+
+
+def criterion_clauses(facts: Facts, today: datetime.date):
+    """(fail clauses, unknown clauses), each a dict key → named query."""
+    fails, unknowns = {}, {}
+    for key, met in met_clauses(facts, today).items():
+        restricted = Q("term", crit_keys=key)
+        if met is None:
+            unknowns[key] = Q("bool", filter=[restricted], _name=f"unknown:{key}")
+        elif met is not EVERYTHING:
+            fails[key] = Q("bool", filter=[restricted], must_not=[met], _name=f"fail:{key}")
+    return fails, unknowns
+
+
+def in_force(today: datetime.date) -> Q:
+    return Q("range", effective_date={"lte": today.isoformat()}) & Q(
+        "range", expiry_date={"gte": today.isoformat()}
+    )
+
+
+def compile_match(
+    facts: Facts,
+    today: datetime.date | None = None,
+    *,
+    include_ineligible: bool = False,
+    scope_fields=("title", "summary", "body"),
+) -> Q:
+    """The whole match query for ``facts`` (see the module docstring)."""
+    today = today or local_today()
+    fails, unknowns = criterion_clauses(facts, today)
+    fail_list, unknown_list = list(fails.values()), list(unknowns.values())
+    must_not = []
+    if not include_ineligible:
+        must_not = [Q("bool", filter=[a, b]) for a, b in itertools.combinations(fail_list, 2)]
+    should = fail_list + unknown_list
+    if facts.business_scope.strip():
+        should.append(
+            Q("multi_match", query=facts.business_scope[:2000], fields=list(scope_fields))
+        )
+    query = Q(
+        "bool", filter=[in_force(today)], must_not=must_not, should=should, minimum_should_match=0
+    )
+    no_fail = Q("bool", must_not=fail_list) if fail_list else EVERYTHING
+    no_fail_no_unknown = Q("bool", must_not=fail_list + unknown_list) if should else EVERYTHING
+    return Q(
+        "function_score",
+        query=query,
+        score_mode="sum",
+        boost_mode="sum",
+        functions=[
+            {"filter": no_fail, "weight": STATUS_WEIGHT},
+            {"filter": no_fail_no_unknown, "weight": STATUS_WEIGHT},
+            {"filter": EVERYTHING, "weight": 1},
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One policy as Elasticsearch judged it for the facts."""
+
+    policy_id: int
+    status: str
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]
+    text_score: float
+    source: dict
+
+
+def status_from_hit(matched: list[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    failed = tuple(sorted(n.split(":", 1)[1] for n in matched if n.startswith("fail:")))
+    unknown = tuple(sorted(n.split(":", 1)[1] for n in matched if n.startswith("unknown:")))
+    return status_of(len(failed), len(unknown)), failed, unknown
+
+
+def match(
+    client,
+    index: str,
+    facts: Facts,
+    today: datetime.date | None = None,
+    *,
+    include_ineligible: bool = False,
+    size: int = 500,
+) -> list[Candidate]:
+    """Run the match and return candidates ordered eligible, possible, near, then score."""
+    today = today or local_today()
+    search = (
+        Search(using=client, index=index)
+        .query(compile_match(facts, today, include_ineligible=include_ineligible))
+        .extra(size=size, track_total_hits=False)
+        .source(
+            [
+                "title",
+                "title_en",
+                "external_id",
+                "apply_free",
+                "url_path",
+                "policy_type",
+                "department",
+            ]
+        )
+    )
+    response = search.execute()
+    candidates = []
+    for hit in response.hits:
+        status, failed, unknown = status_from_hit(list(getattr(hit.meta, "matched_queries", [])))
+        if status == INELIGIBLE and not include_ineligible:
+            continue  # cannot happen by construction; kept as a guard
+        base = {"eligible": 2 * STATUS_WEIGHT, "possible": STATUS_WEIGHT}.get(status, 0) + 1
+        candidates.append(
+            Candidate(
+                policy_id=int(hit.meta.id),
+                status=status,
+                failed=failed,
+                unknown=unknown,
+                text_score=max(0.0, float(hit.meta.score) - base),
+                source=hit.to_dict(),
+            )
+        )
+    candidates.sort(key=lambda c: (STATUS_ORDER.index(c.status), -c.text_score, c.policy_id))
+    return candidates
