@@ -504,3 +504,80 @@ class ProfileChange(models.Model):
 
     def __str__(self):
         return f"{self.enterprise}: {self.summary}"
+
+
+class Notification(models.Model):
+    """A message in a person's message centre (站内消息), optionally also e-mailed.
+
+    ``key`` identifies what the message is about (e.g. ``policy-match:<policy>:<version>``) so
+    the same event never notifies the same person twice.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("enterprise"),
+    )
+    kind = models.CharField(_("kind"), max_length=30)
+    key = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """What a person wants to hear about, and how (at once, a daily digest, or not by e-mail)."""
+
+    class Email(models.TextChoices):
+        IMMEDIATE = "immediate", _("E-mail me at once")
+        DAILY = "daily", _("One daily digest")
+        NONE = "none", _("No e-mail (message centre only)")
+
+    user = models.OneToOneField(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    email = models.CharField(
+        _("e-mail"), max_length=10, choices=Email.choices, default=Email.IMMEDIATE
+    )
+    # Empty lists mean "all": policy types and department ids of interest for policy matches.
+    policy_types = models.JSONField(_("policy types"), default=list, blank=True)
+    department_ids = models.JSONField(_("departments"), default=list, blank=True)
+    policy_matches = models.BooleanField(_("tell me about new policies that fit"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return f"{self.user}: {self.email}"
+
+    def wants_policy(self, policy_type: str, department_id: int) -> bool:
+        if not self.policy_matches:
+            return False
+        if self.policy_types and policy_type not in self.policy_types:
+            return False
+        return not (self.department_ids and department_id not in self.department_ids)
