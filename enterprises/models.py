@@ -314,7 +314,9 @@ class Enterprise(models.Model):
         from zoneportal.clock import local_today
 
         today = today or local_today()
-        return self.qualifications.filter(valid_until__gte=today).select_related("type")
+        return self.qualifications.filter(
+            valid_from__lte=today, valid_until__gte=today
+        ).select_related("type")
 
 
 class Membership(models.Model):
@@ -446,6 +448,12 @@ class Qualification(models.Model):
 
     def __str__(self):
         return f"{self.type.name} {self.certificate_number}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end of validity is before its start.")})
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_until

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     Enterprise,
@@ -116,7 +117,10 @@ def update_profile(enterprise: Enterprise, user, **facts) -> list[str]:
         enterprise=enterprise,
         user=user,
         changes=changes,
-        summary=_("Profile updated: %(count)d facts") % {"count": len(changes)},
+        summary=ngettext(
+            "Profile updated: %(count)d fact", "Profile updated: %(count)d facts", len(changes)
+        )
+        % {"count": len(changes)},
     )
     return list(changes)
 
@@ -461,4 +465,28 @@ def delete_account(user) -> None:
             enterprise.save(update_fields=["contact_email", "contact_name", "contact_phone"])
         record_change(enterprise, None, _("A member deleted their account"))
     Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    _scrub_person(user)
     user.delete()
+
+
+def _scrub_person(user) -> None:
+    """Remove the person's e-mail, name and phone from the companies' histories."""
+    import json
+
+    needles = [v for v in (user.email, user.full_name, user.phone) if v and len(v) >= 2]
+    if not needles:
+        return
+    placeholder = _("(deleted user)")
+
+    def clean(text: str) -> str:
+        for needle in needles:
+            text = text.replace(needle, placeholder)
+        return text
+
+    email = user.email
+    for change in ProfileChange.objects.filter(enterprise__memberships__user=user).distinct():
+        summary = clean(change.summary)
+        changes = json.loads(clean(json.dumps(change.changes, ensure_ascii=False)))
+        if summary != change.summary or changes != change.changes:
+            ProfileChange.objects.filter(pk=change.pk).update(summary=summary, changes=changes)
+    Invitation.objects.filter(email__iexact=email).update(email="deleted-user@invalid")

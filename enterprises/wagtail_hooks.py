@@ -1,9 +1,14 @@
-"""Admin customisation for the reference lists staff maintain."""
+"""Admin customisation: the reference lists staff maintain and the enterprise verification queue."""
 
+from django.contrib.auth.models import Permission
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import Area, Industry, QualificationType
 
 
@@ -36,3 +41,50 @@ class ReferenceListsGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceListsGroup)
+
+
+# --- Enterprise verification --------------------------------------------------------------
+verification_urls = [
+    path("", admin_views.queue, name="queue"),
+    path("<int:pk>/", admin_views.detail, name="detail"),
+    path("<int:pk>/verify/", admin_views.verify, name="verify"),
+    path("<int:pk>/reject/", admin_views.reject, name="reject"),
+    path("<int:pk>/proofs/<int:qualification_id>/", admin_views.proof, name="proof"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_verification_urls():
+    return [
+        path(
+            "enterprise-verification/",
+            include(
+                (verification_urls, "enterprise_verification"),
+                namespace="enterprise_verification",
+            ),
+        )
+    ]
+
+
+class VerificationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.can_verify(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_verification_menu_item():
+    return VerificationMenuItem(
+        _("Enterprise verification"),
+        reverse("enterprise_verification:queue"),
+        name="enterprise-verification",
+        icon_name="tasks",
+        order=250,
+    )
+
+
+@hooks.register("register_permissions")
+def register_verification_permission():
+    """Let administrators grant "Can verify enterprises" in Wagtail's group editor."""
+    return Permission.objects.filter(
+        content_type__app_label="enterprises", codename="verify_enterprise"
+    )

@@ -58,9 +58,11 @@ class Facts:
             employees=enterprise.employees,
             revenue_wan=enterprise.revenue_wan,
             rd_expense_wan=enterprise.rd_expense_wan,
+            # A qualification not yet in force is not held (its validity has not begun).
             qualifications=tuple(
                 HeldQualification(q.type.code, q.valid_until)
                 for q in enterprise.qualifications.select_related("type")
+                if q.valid_from <= local_today()
             ),
             good_credit=enterprise.good_credit,
             business_scope=enterprise.business_scope,

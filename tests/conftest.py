@@ -72,3 +72,34 @@ def approver(db):
     from policies.roles import POLICY_APPROVERS
 
     return _staff(POLICY_APPROVERS, "approver@test.example")
+
+
+# --- Elasticsearch ------------------------------------------------------------------------
+# Index names carry this process's unique prefix (settings.SEARCH_INDEX_PREFIX); every index
+# under it is deleted when the session ends.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_indices():
+    yield
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from search.indexing import delete_all
+
+    try:
+        delete_all()
+    except (ApiError, TransportError) as exc:  # the node may be stopped by a fault test
+        print(f"could not delete the test indices: {exc}")
+
+
+@pytest.fixture
+def search_index():
+    """An empty policies index behind its alias (documents of earlier tests removed)."""
+    from search import indexing
+    from search.client import get_client
+
+    client = get_client()
+    for name in indexing.concrete_indices("policies", client):
+        client.indices.delete(index=name)
+    return indexing.ensure_index("policies", client)

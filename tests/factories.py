@@ -23,18 +23,58 @@ DEFAULT_CRITERIA = {
 }
 
 
+# Every staff account has an authenticator app (the admin requires one, see
+# enterprises.middleware), so staff users get this TOTP secret unless made with ``mfa=False``.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@test.example")
     full_name = factory.Faker("name", locale="zh_CN")
     password = factory.django.Password("correct-horse-battery")
 
+    @factory.post_generation
+    def mfa(user, create, extracted, **kwargs):
+        wanted = user.is_staff if extracted is None else extracted
+        if create and wanted:
+            activate_totp(user)
+
 
 def make_user(email, **kwargs):
     return UserFactory(email=email, **kwargs)
+
+
+def activate_totp(user, secret=STAFF_TOTP_SECRET):
+    """Give ``user`` an active authenticator app (allauth's own API), once."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret=STAFF_TOTP_SECRET, *, valid_for=3) -> str:
+    """The code an authenticator app shows for ``secret`` (allauth's HOTP helpers).
+
+    allauth accepts only the current 30-second window, so when fewer than ``valid_for`` seconds
+    of it remain this waits for the next one: the code is still valid when it is submitted.
+    """
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    remaining = period - time.time() % period
+    if remaining < valid_for:
+        time.sleep(remaining + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def make_policy(*, publish=True, parent=None, **fields):
@@ -61,3 +101,49 @@ def make_policy(*, publish=True, parent=None, **fields):
         revision.publish()
         page.refresh_from_db()
     return page
+
+
+def make_credit_code(n: int | None = None, *, region: str = "510100") -> str:
+    """A valid unified social credit code (GB 32100-2015): 91 + region + 9 + check character."""
+    from enterprises.credit_code import ALPHABET, check_character
+
+    n = next(_counter) if n is None else n
+    body = ""
+    for _ in range(9):  # the organisation code, in the credit code's own alphabet
+        n, digit = divmod(n, len(ALPHABET))
+        body = ALPHABET[digit] + body
+    first17 = f"91{region}{body}"
+    return first17 + check_character(first17)
+
+
+def make_enterprise(user=None, **facts):
+    """Register a company through ``services.register_enterprise`` (``user`` is its admin)."""
+    from enterprises import services
+    from enterprises.models import Area
+
+    n = next(_counter)
+    user = user or make_user(f"admin{n}@test.example")
+    values = {
+        "name": f"成都测试科技有限公司{n}",
+        "credit_code": make_credit_code(n),
+        "legal_representative": "张三",
+        "registered_address": "成都高新区天府大道中段1号",
+        "established": datetime.date(2018, 5, 1),
+        "industry_code": "I65",
+        "area": Area.objects.get(code="south"),
+        "employees": 50,
+        "revenue_wan": 2000,
+        "rd_expense_wan": 150,
+        "credit_standing": "good",
+    }
+    values.update(facts)
+    return services.register_enterprise(user, **values)
+
+
+def make_member(enterprise, email=None, role="member"):
+    """Add a person to a company directly (as accepting an invitation would)."""
+    from enterprises.models import Membership
+
+    user = make_user(email or f"member{next(_counter)}@test.example")
+    Membership.objects.create(user=user, enterprise=enterprise, role=role)
+    return user

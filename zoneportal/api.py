@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from policies.api import router as policies_router
+from search.api import router as match_router
 
 api = NinjaAPI(
     title="Zone Portal API",
@@ -14,6 +15,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("", policies_router)
+api.add_router("", match_router)
 
 
 @api.exception_handler(ValidationError)

@@ -30,6 +30,10 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("enterprise/", include("enterprises.urls")),
+    path("enterprise/messages/", include("search.notification_urls")),
+    path("", include("search.match_urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

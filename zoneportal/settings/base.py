@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "enterprises.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -109,19 +110,51 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "enterprises.passwords.MinimumLengthValidator"},  # Django's, translated
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
-# django-allauth: https://docs.allauth.org/en/latest/account/configuration.html
+# django-allauth 65: https://docs.allauth.org/en/latest/account/configuration.html
+# Sign-up and login by e-mail address, which must be verified before the first login.
+ACCOUNT_ADAPTER = "enterprises.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link shows a page with a button: scanners can't confirm
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # within the sign-up session only (allauth's rule)
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password, e-mail or MFA changes
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"  # https in production
+# The subject prefix is added, translated, by the adapter.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Rate limits ("amount/period/per"), counted in the default cache: Redis in production and
+# tests, so every web worker shares the same counters. allauth's defaults, spelled out so an
+# operator sees them in one place: five failed logins per address in five minutes (and ten
+# per minute per IP) lock the address out; failed MFA codes count against the same limit.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# allauth.mfa: an authenticator app (TOTP) with recovery codes. Required for staff
+# (enterprises.middleware.StaffMFAMiddleware), offered to everyone else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "成都高新区企业服务门户"
+# Every member of staff must have an active authenticator app before the admin opens.
+# Production always requires it; a developer may switch it off in local settings only.
+ZONEPORTAL_REQUIRE_STAFF_MFA = True
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -159,6 +192,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+# Staff sign in through allauth (rate limits, e-mail verification, the MFA stage), never
+# through Wagtail's own login form or password reset.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Wagtail's own background jobs (django-tasks); Celery does the project's slow work.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -187,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "cms.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*"),
+    },
+    # Policies coming into force today find their enterprises; then the daily e-mail digests.
+    "daily-notifications": {
+        "task": "search.reverse_tasks.daily_notifications",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -13,9 +13,20 @@ REDIS_URL = env("REDIS_URL", default="redis://redis:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY")
 
+# The shared cache is Redis: sessions stay in the database, but allauth's rate limits (failed
+# logins, sign-ups, password resets, MFA codes) and used TOTP codes are counted here, so every
+# web worker and container sees the same counters.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
+
+# --- Accounts ------------------------------------------------------------------------------
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification and reset e-mails
+ZONEPORTAL_REQUIRE_STAFF_MFA = True  # never switched off in production
+# The portal runs behind one TLS-terminating reverse proxy (see docker-compose.yml), which
+# appends the client's address to X-Forwarded-For: allauth's per-IP rate limits must count
+# that address, not the proxy's (which would lock everyone out together).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 
 # --- Security: https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/ ----------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,11 +18,23 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6389/0")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
-# A unique prefix per test process: parallel runs never share an index.
-SEARCH_INDEX_PREFIX = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+# A unique prefix per test process: parallel runs never share an index. A Celery worker that a
+# test starts is given its test process's prefix, queue and database through the environment
+# (ZP_TEST_* names, so a developer's .env for the portal itself can never leak into tests: the
+# suite deletes every index under its prefix when it ends).
+SEARCH_INDEX_PREFIX = env(
+    "ZP_TEST_INDEX_PREFIX", default=f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+)
+# Documents are searchable as soon as a write returns; writes give up quickly on a hung node.
+SEARCH_WRITE_REFRESH = "true"
+SEARCH_WRITE_TIMEOUT_SECONDS = env.float("ZP_TEST_WRITE_TIMEOUT", default=10.0)
+SEARCH_RETRY_BACKOFF = 1
 
 CELERY_BROKER_URL = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run in the test process unless a test starts a real worker (tests/test_indexing_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("ZP_TEST_TASKS_EAGER", default=True)
+# Each test process has its own queue on the shared Redis: workers never take another run's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"{SEARCH_INDEX_PREFIX}-tasks"
 
 CACHES = {
     "default": {
@@ -31,6 +43,7 @@ CACHES = {
         "KEY_PREFIX": SEARCH_INDEX_PREFIX,
     }
 }
+# E-mail goes to django.core.mail.outbox; allauth's rate limits count in the Redis cache above.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = CACHE_DIR / "test-media"  # noqa: F405
