@@ -206,7 +206,7 @@ def derived_rows(enterprise: Enterprise) -> list[tuple[str, object]]:
     return [
         (_("Size (derived)"), SIZE_LABELS.get(size, size) if size else ""),
         (_("Years since establishment"), enterprise.years_established()),
-        (_("R&D ratio (% of revenue)"), f"{ratio:.2f}%" if ratio is not None else ""),
+        (_("R&D ratio (percent of revenue)"), f"{ratio:.2f}%" if ratio is not None else ""),
     ]
 
 

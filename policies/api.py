@@ -1,6 +1,8 @@
 """The read-only public policy API (``/api/v1/``), as INTERFACES.md specifies.
 
-For now the list filters in the database; the search issue moves ``q`` to Elasticsearch.
+The list is a policy search (``search.service``): ranked by relevance in Elasticsearch when
+``q`` is given (newest first otherwise), with highlights; when the index is unavailable it
+answers from the database and says ``"degraded": true``.
 """
 
 import datetime
@@ -11,13 +13,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from zoneportal.clock import local_today
-
-from .models import PolicyPage, PolicyType
+from .models import Department, PolicyPage, PolicyType
 
 router = Router(tags=["policies"])
-
-AREA_CODES = ("south", "west", "east", "biotown")
 
 
 class PolicySummary(Schema):
@@ -66,11 +64,12 @@ class PolicyDetail(PolicySummary):
 
 
 class PolicyFilters(Schema):
-    q: str = Field("", max_length=200)
-    department: str = ""
+    # Longer queries are accepted and searched by their first 200 characters.
+    q: str = Field("", max_length=10_000)
+    department: str = Field("", max_length=200)
     policy_type: PolicyType | None = None
-    industry: str = Field("", max_length=5)
-    area: str = ""
+    industry: str = Field("", pattern=r"^([A-Ta-t][0-9]{0,4})?$")
+    area: str = Field("", pattern=r"^([a-z][a-z0-9_-]{0,19})?$")
     in_force: bool | None = None
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=100)
@@ -99,52 +98,44 @@ def _published():
 
 @router.get("/policies", response=PolicyList, summary="List and search published policies")
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
-    policies = _published()
-    if filters.q.strip():
-        q = filters.q.strip()
-        policies = policies.filter(
-            Q(title__icontains=q)
-            | Q(title_en__icontains=q)
-            | Q(document_number__icontains=q)
-            | Q(summary__icontains=q)
-        )
+    from search.queries import SearchParams, clean_filters
+    from search.service import search_policies
+
+    raw: dict[str, list[str]] = {}
     if filters.department:
-        policies = policies.filter(
-            Q(department__name=filters.department)
-            | Q(department__name_en=filters.department)
-            | Q(department__short_name=filters.department)
-        )
+        ids = Department.objects.filter(
+            Q(name=filters.department)
+            | Q(name_en=filters.department)
+            | Q(short_name=filters.department)
+        ).values_list("pk", flat=True)
+        raw["department"] = [str(pk) for pk in ids] or ["0"]  # unknown: nothing matches
     if filters.policy_type:
-        policies = policies.filter(policy_type=filters.policy_type)
-    today = local_today()
+        raw["type"] = [filters.policy_type.value]
+    if filters.industry:
+        raw["industry"] = [filters.industry]
+    if filters.area:
+        raw["area"] = [filters.area]
     if filters.in_force is True:
-        policies = policies.in_force(today)
+        raw["status"] = ["in_force"]
     elif filters.in_force is False:
-        policies = policies.exclude(pk__in=_published().in_force(today).values("pk"))
-    if filters.industry or filters.area:
-        # Criteria are JSON; filter in Python over the (small) candidate set.
-        industry, area = filters.industry.upper(), filters.area
-        keep = []
-        for page in policies.select_related(None).only("pk", "criteria"):
-            crit = page.criteria or {}
-            if (
-                industry
-                and crit.get("industries")
-                and not any(
-                    industry.startswith(code) or code.startswith(industry)
-                    for code in crit["industries"]
-                )
-            ):
-                continue
-            if area and crit.get("areas") and area not in crit["areas"]:
-                continue
-            keep.append(page.pk)
-        policies = policies.filter(pk__in=keep)
-    policies = policies.order_by("-effective_date", "-pk")
-    count = policies.count()
-    start = (filters.page - 1) * filters.page_size
-    results = [_summary(p, request) for p in policies[start : start + filters.page_size]]
-    return {"count": count, "results": results, "degraded": False}
+        raw["status"] = ["expired", "upcoming"]
+    params = SearchParams(
+        q=filters.q,
+        filters=clean_filters(raw, policy_types=PolicyType.values),
+        page=filters.page,
+        page_size=filters.page_size,
+    )
+    result = search_policies(params, source="api", last_page=False)
+    results = []
+    for hit in result.hits:
+        item = _summary(hit.page, request)
+        if params.searchable:
+            item["highlight"] = {
+                "title": hit.highlight.get("title", []),
+                "summary": hit.highlight.get("summary", []),
+            }
+        results.append(item)
+    return {"count": result.total, "results": results, "degraded": result.degraded}
 
 
 @router.get("/policies/{policy_id}", response=PolicyDetail, summary="One published policy")

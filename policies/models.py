@@ -321,3 +321,40 @@ class PolicyAttachment(Orderable):
     @property
     def display_title(self):
         return self.title or self.document.title
+
+
+class PolicyMatchNotice(models.Model):
+    """A company was told that a version of a policy fits it ("policies find enterprises").
+
+    The fingerprint is a hash of the policy's criteria and its effective and expiry dates, so a
+    republish without a change finds every notice already there and tells nobody again.
+    """
+
+    policy = models.ForeignKey(
+        PolicyPage,
+        on_delete=models.CASCADE,
+        related_name="match_notices",
+        verbose_name=_("policy"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="policy_match_notices",
+        verbose_name=_("enterprise"),
+    )
+    criteria_fingerprint = models.CharField(_("criteria fingerprint"), max_length=64)
+    created_at = models.DateTimeField(_("notified at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("policy match notice")
+        verbose_name_plural = _("policy match notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "enterprise", "criteria_fingerprint"],
+                name="one_notice_per_policy_version",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.policy_id} → {self.enterprise_id} ({self.criteria_fingerprint[:8]})"

@@ -18,7 +18,17 @@ import math
 from decimal import Decimal
 
 from django.conf import settings
-from elasticsearch.dsl import Boolean, Date, Document, Integer, Keyword, Long, Text
+from elasticsearch.dsl import (
+    Boolean,
+    Completion,
+    Date,
+    Document,
+    Integer,
+    Keyword,
+    Long,
+    MetaField,
+    Text,
+)
 
 OPEN_ENDED = datetime.date(9999, 12, 31)
 
@@ -29,22 +39,44 @@ def index_name(kind: str) -> str:
 
 
 class PolicyDocument(Document):
-    """One published policy."""
+    """One published policy.
+
+    Text fields come in pairs (see ``search.analysis``): the original text with the
+    ``standard`` analyser (one token per Han character: recall, phrases, highlights) and a
+    ``*_seg`` copy segmented into words in Python, with the ``whitespace`` analyser. English
+    fields use the ``standard`` analyser. Facet fields are keywords; ``suggest`` feeds title
+    suggestions (title, pinyin, pinyin initials, English title).
+    """
 
     title = Text(analyzer="standard", fields={"raw": Keyword()})
+    title_seg = Text(analyzer="whitespace")
     title_en = Text(analyzer="standard")
     summary = Text(analyzer="standard")
+    summary_seg = Text(analyzer="whitespace")
+    summary_en = Text(analyzer="standard")
     body = Text(analyzer="standard")
+    body_seg = Text(analyzer="whitespace")
+    interpretation = Text(analyzer="standard")
+    interpretation_seg = Text(analyzer="whitespace")
+    tags = Keyword(fields={"seg": Text(analyzer="whitespace")})
     external_id = Keyword()
-    document_number = Keyword()
+    # As written (exact), normalised (brackets and widths unified: exact and prefix match), and
+    # analysed per character so that a tail such as "2024〕3号" matches as a phrase.
+    document_number = Keyword(fields={"text": Text(analyzer="standard")})
+    document_number_key = Keyword()
     department = Keyword()
+    department_en = Keyword(index=False)
     department_id = Integer()
     policy_type = Keyword()
     effective_date = Date()
     expiry_date = Date()  # OPEN_ENDED when the policy has no expiry
     apply_free = Boolean()
+    open_for_applications = Boolean()
+    industries = Keyword()  # the criteria's industry codes, for facets
+    areas = Keyword()  # the criteria's areas, for facets
     url_path = Keyword(index=False)
-    # The page revision that was indexed; never let an older one overwrite a newer one.
+    suggest = Completion(analyzer="simple", max_input_length=50)
+    # The page revision that was indexed (information; the write guard is the external version).
     revision = Long()
 
     crit_keys = Keyword()
@@ -60,9 +92,14 @@ class PolicyDocument(Document):
     crit_max_revenue_cents = Long()
     crit_min_employees = Long()
 
+    class Meta:
+        dynamic = MetaField("strict")
+
     class Index:
         name = "policies"  # replaced per environment by ``index_name``
-        settings = {"number_of_shards": 1, "number_of_replicas": 0}
+        # Deletes are remembered for 10 minutes (default 60 s) so that a rebuild streaming rows
+        # read before a deletion cannot bring the document back (external versions, tombstones).
+        settings = {"number_of_shards": 1, "number_of_replicas": 0, "gc_deletes": "10m"}
 
 
 def hundredths(value: Decimal) -> int:

@@ -99,7 +99,8 @@ def search_index():
     from search import indexing
     from search.client import get_client
 
-    client = get_client()
+    # Generous: another test run sharing the node may be pausing it for a fault test.
+    client = get_client().options(request_timeout=30)
     for name in indexing.concrete_indices("policies", client):
         client.indices.delete(index=name)
     return indexing.ensure_index("policies", client)

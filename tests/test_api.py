@@ -23,7 +23,14 @@ SUMMARY_FIELDS = {
 
 
 @pytest.fixture
-def policies(db):
+def policies(db, search_index, django_capture_on_commit_callbacks):
+    # Publishing queues indexing on commit; run those (eager) tasks so the list, which now
+    # searches Elasticsearch, sees these policies.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _make_policies()
+
+
+def _make_policies():
     return {
         "rd": make_policy(
             title="研发投入补贴",
@@ -140,3 +147,12 @@ def test_openapi_document_describes_the_endpoints(client, db):
         "page",
         "page_size",
     } <= parameters
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_422_naming_the_body(client):
+    response = client.post("/api/v1/match", data="{not json", content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body", "reason": "the request body is not valid JSON"}
+    ]

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from policies.api import router as policies_router
 from search.api import router as match_router
@@ -26,3 +26,14 @@ def invalid_input(request: HttpRequest, exc: ValidationError):
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body")]
         errors.append({"field": ".".join(location), "reason": error.get("msg", "invalid")})
     return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """A body that is not JSON is invalid input too (422 naming the body), like a wrong type."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        errors = [{"field": "body", "reason": "the request body is not valid JSON"}]
+        return api.create_response(
+            request, {"detail": "invalid input", "errors": errors}, status=422
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

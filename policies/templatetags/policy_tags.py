@@ -1,8 +1,9 @@
 """Template tags that show policies on any page (the home page, the header's search box)."""
 
 from django import template
+from django.urls import reverse
 
-from policies.models import PolicyIndexPage, PolicyPage
+from policies.models import PolicyPage
 
 register = template.Library()
 
@@ -21,8 +22,5 @@ def latest_policies(count=6):
 
 @register.simple_tag(takes_context=True)
 def policy_index_url(context):
-    """The URL of the policy list, in the active language."""
-    index = PolicyIndexPage.objects.live().order_by("path").first()
-    if index is None:
-        return "/"
-    return index.get_url(context.get("request")) or "/"
+    """Where the header's search box sends its query: the policy search, in the active language."""
+    return reverse("search:search")

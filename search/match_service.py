@@ -1,0 +1,307 @@
+"""The one entry point of matching: ``match_for(facts, today, include_ineligible)``.
+
+Pages ("policies for my company", the policy calculator) and ``POST /api/v1/match`` all call
+it. The way it works (docs/architecture.md, "Matching"):
+
+1. Elasticsearch finds the candidates at scale: ``search.matching.match`` over the policies
+   alias (``<SEARCH_INDEX_PREFIX>-policies``) returns every policy in force with its status
+   and the full-text similarity of the company's business scope to the policy.
+2. The database is the truth: the candidates are read back as live, public policies in force
+   today, and the Python evaluator (``policies.matching.evaluate``) judges each criterion with
+   an explanation a person understands. Its status is the one shown (the two evaluators agree;
+   if the index is momentarily stale the database wins).
+3. Results are ordered eligible, possible, near (then ineligible, when asked for), and within a
+   status by a score from 0 to 1 that blends criteria fit (the share of criteria met) with the
+   text similarity.
+
+With Elasticsearch down, timing out, or without a policies index, the same evaluation runs in
+Python over every policy in force from the database, and the outcome says ``degraded``. Nothing
+here raises because of Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+
+from policies.criteria import CriteriaError
+from policies.matching import (
+    ELIGIBLE,
+    INELIGIBLE,
+    NEAR,
+    POSSIBLE,
+    STATUS_ORDER,
+    Evaluation,
+    Facts,
+    evaluate,
+)
+from policies.models import PolicyPage
+from zoneportal import clock
+
+from . import matching
+from .client import get_client
+from .documents import index_name
+
+logger = logging.getLogger(__name__)
+
+# How much of the score is criteria fit; the rest is text similarity (when there is a scope).
+FIT_WEIGHT = 0.75
+MAX_RESULTS = 500
+
+# Input limits shared by the API and the calculator form (the profile form has the same).
+MAX_EMPLOYEES = 2_000_000
+MAX_WAN = Decimal("1000000000")  # 10 trillion CNY: a typing slip, not a company
+EARLIEST_ESTABLISHED = datetime.date(1800, 1, 1)
+MAX_QUALIFICATIONS = 50
+MAX_SCOPE_CHARS = 2000
+
+CRITERION_LABELS = {
+    "industries": _("Industry"),
+    "areas": _("Area in the zone"),
+    "sizes": _("Enterprise size"),
+    "qualifications_all": _("Required qualifications"),
+    "qualifications_any": _("One of these qualifications"),
+    "min_years_established": _("Years since establishment"),
+    "min_rd_ratio": _("R&D expense / revenue"),
+    "min_revenue_wan": _("Minimum annual revenue"),
+    "max_revenue_wan": _("Maximum annual revenue"),
+    "min_employees": _("Employees"),
+    "requires_good_credit": _("Credit record"),
+}
+
+# The facts (calculator fields) each criterion reads: where to go to make "unknown" known.
+CRITERION_FACTS = {
+    "industries": ("industry",),
+    "areas": ("area",),
+    "sizes": ("industry", "employees", "revenue_wan"),
+    "qualifications_all": ("qualifications",),
+    "qualifications_any": ("qualifications",),
+    "min_years_established": ("established",),
+    "min_rd_ratio": ("revenue_wan", "rd_expense_wan"),
+    "min_revenue_wan": ("revenue_wan",),
+    "max_revenue_wan": ("revenue_wan",),
+    "min_employees": ("employees",),
+    "requires_good_credit": ("good_credit",),
+}
+
+STATUS_LABELS = {
+    ELIGIBLE: _("Eligible"),
+    POSSIBLE: _("Possibly eligible"),
+    NEAR: _("Nearly eligible"),
+    INELIGIBLE: _("Not eligible"),
+}
+
+
+def zone_today() -> datetime.date:
+    """The zone's today (a function of this module, so tests can fix it)."""
+    return clock.local_today()
+
+
+@dataclass
+class CriterionView:
+    """One criterion's result for display: the evaluator's result and a label."""
+
+    key: str
+    met: bool | None
+    explanation: str
+
+    @property
+    def label(self):
+        return CRITERION_LABELS.get(self.key, self.key)
+
+    @property
+    def state(self) -> str:
+        return {True: "met", False: "missing", None: "unknown"}[self.met]
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return CRITERION_FACTS.get(self.key, ())
+
+
+@dataclass
+class MatchResult:
+    policy: PolicyPage
+    status: str
+    score: float
+    criteria: list[CriterionView]
+    text_score: float = 0.0
+
+    @property
+    def apply_free(self) -> bool:
+        return bool(self.policy.apply_free)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def failed(self) -> list[CriterionView]:
+        return [c for c in self.criteria if c.met is False]
+
+    @property
+    def unknown(self) -> list[CriterionView]:
+        return [c for c in self.criteria if c.met is None]
+
+    @property
+    def score_percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass
+class MatchOutcome:
+    results: list[MatchResult] = field(default_factory=list)
+    degraded: bool = False
+
+    def by_status(self, status: str) -> list[MatchResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def groups(self) -> list[dict]:
+        """The non-empty statuses in order, each with its results (for templates)."""
+        out = []
+        for status in STATUS_ORDER:
+            results = self.by_status(status)
+            if results:
+                out.append({"status": status, "label": STATUS_LABELS[status], "results": results})
+        return out
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: len(self.by_status(status)) for status in STATUS_ORDER}
+
+
+# --- scoring --------------------------------------------------------------------------------
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text.lower() if ch.isalnum())
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def python_text_similarity(scope: str, page: PolicyPage) -> float:
+    """A database-only stand-in for the index's text score: shared character pairs."""
+    wanted = _bigrams(scope[:MAX_SCOPE_CHARS])
+    if not wanted:
+        return 0.0
+    have = _bigrams(f"{page.title} {page.title_en} {page.summary} {page.summary_en}")
+    return len(wanted & have) / len(wanted)
+
+
+def _score(evaluation: Evaluation, text: float, has_scope: bool) -> float:
+    fit = evaluation.fit
+    if not has_scope:
+        return round(fit, 4)
+    return round(FIT_WEIGHT * fit + (1 - FIT_WEIGHT) * text, 4)
+
+
+def _views(evaluation: Evaluation) -> list[CriterionView]:
+    return [CriterionView(r.key, r.met, r.explanation) for r in evaluation.criteria]
+
+
+def _in_force(today: datetime.date):
+    return PolicyPage.objects.live().public().in_force(today).select_related("department")
+
+
+def _evaluate(page: PolicyPage, facts: Facts, today: datetime.date) -> Evaluation | None:
+    try:
+        criteria = page.parsed_criteria
+    except CriteriaError:
+        logger.error("policy %s has invalid criteria; skipped in matching", page.pk)
+        return None
+    return evaluate(criteria, facts, today)
+
+
+def _rank(results: list[MatchResult]) -> list[MatchResult]:
+    results.sort(
+        key=lambda r: (
+            STATUS_ORDER.index(r.status),
+            -r.score,
+            -r.policy.effective_date.toordinal(),
+            r.policy.pk,
+        )
+    )
+    return results
+
+
+def _finish(rows, facts, include_ineligible) -> list[MatchResult]:
+    """rows: (page, evaluation, raw text score). Normalise text, score, filter, rank."""
+    has_scope = bool(facts.business_scope.strip())
+    best = max((raw for _p, _e, raw in rows), default=0.0)
+    results = []
+    for page, evaluation, raw in rows:
+        if evaluation.status == INELIGIBLE and not include_ineligible:
+            continue
+        text = raw / best if best > 0 else 0.0
+        results.append(
+            MatchResult(
+                policy=page,
+                status=evaluation.status,
+                score=_score(evaluation, text, has_scope),
+                criteria=_views(evaluation),
+                text_score=round(text, 4),
+            )
+        )
+    return _rank(results)
+
+
+# --- the two paths ----------------------------------------------------------------------------
+def _match_with_index(facts, day, include_ineligible, limit) -> list[MatchResult]:
+    candidates = matching.match(
+        get_client(),
+        index_name("policies"),
+        facts,
+        day,
+        include_ineligible=include_ineligible,
+        size=limit,
+    )
+    pages = _in_force(day).in_bulk([c.policy_id for c in candidates])
+    rows = []
+    for candidate in candidates:
+        page = pages.get(candidate.policy_id)
+        if page is None:  # unpublished or changed since it was indexed
+            continue
+        evaluation = _evaluate(page, facts, day)
+        if evaluation is None:
+            continue
+        if evaluation.status != candidate.status:
+            logger.warning(
+                "index is stale for policy %s: %s in the index, %s in the database",
+                page.pk,
+                candidate.status,
+                evaluation.status,
+            )
+        rows.append((page, evaluation, candidate.text_score))
+    return _finish(rows, facts, include_ineligible)
+
+
+def _match_in_python(facts, day, include_ineligible, limit) -> list[MatchResult]:
+    scope = facts.business_scope.strip()
+    rows = []
+    for page in _in_force(day):
+        evaluation = _evaluate(page, facts, day)
+        if evaluation is None:
+            continue
+        text = python_text_similarity(scope, page) if scope else 0.0
+        rows.append((page, evaluation, text))
+    return _finish(rows, facts, include_ineligible)[:limit]
+
+
+def match_for(
+    facts: Facts,
+    today: datetime.date | None = None,
+    include_ineligible: bool = False,
+    *,
+    limit: int = MAX_RESULTS,
+) -> MatchOutcome:
+    """The policies in force on ``today`` for ``facts``, ranked and explained (never raises
+    because of Elasticsearch: the outcome is ``degraded`` when the database answered alone)."""
+    day = today or zone_today()
+    try:
+        return MatchOutcome(_match_with_index(facts, day, include_ineligible, limit), False)
+    except (ApiError, TransportError) as exc:
+        logger.warning("matching falls back to the database: %s", exc.__class__.__name__)
+    return MatchOutcome(_match_in_python(facts, day, include_ineligible, limit), True)

@@ -1,0 +1,461 @@
+"""The policy search query, built in one place.
+
+``PolicyQuery(params, today).to_dict()`` is the whole request body. For ``q="研发投入"``, the
+filter ``type=subsidy`` and relevance order it produces (abridged)::
+
+    {
+      "query": {"function_score": {
+        "query": {"bool": {
+          "filter": [{"bool": {"minimum_should_match": 1, "should": [          # recall gate
+            {"multi_match": {"query": "研发 投入 研发投入", "type": "cross_fields",
+                             "fields": ["title_seg", "summary_seg", …],
+                             "minimum_should_match": "2<75%"}},                   # words
+            {"multi_match": {"query": "研发投入", "type": "phrase",
+                             "fields": ["title", "summary", "body", …]}},         # exact phrase
+            {"multi_match": {"query": "研发投入", "fields": ["title", "summary"],
+                             "operator": "and"}}]}}],                             # every character
+          "should": [                                                            # relevance
+            {"match_phrase": {"title": {"query": "研发投入", "boost": 10}}},
+            {"match": {"title_seg": {"query": "研发 投入 研发投入", "boost": 6}}},
+            {"match_phrase": {"summary": {"query": "研发投入", "boost": 4}}}, …]}},
+        "functions": [{"filter": <in force today>, "weight": 1.25}],
+        "boost_mode": "multiply"}},
+      "post_filter": {"bool": {"filter": [{"terms": {"policy_type": ["subsidy"]}}]}},
+      "aggs": {
+        "type": {"filter": <every active filter but type>,
+                 "aggs": {"values": {"terms": {"field": "policy_type"}}}},
+        "industry": {"filter": <every active filter but industry>,
+                     "aggs": {"values": {"filters": {"filters": {"I65": <admits I65>, …}}}}},
+        …},
+      "highlight": {"pre_tags": [""], "post_tags": [""],
+                    "highlight_query": <the phrases and words of the query>,
+                    "fields": {"title": {"number_of_fragments": 0}, "summary": {…}, "body": {…}}},
+      "suggest": {"titles": {"prefix": "研发投入", "completion": {"field": "suggest", …}}},
+      "sort": ["_score", {"effective_date": "desc"}],
+      "from": 0, "size": 10, "track_total_hits": true
+    }
+
+Relevance for policy text: the title and the document number weigh most; words (the
+segmented ``*_seg`` fields) weigh more than scattered characters; ``match_phrase`` on the
+per-character standard fields rewards an exact phrase over the same characters apart; English
+fields use the standard analyser (plus plural folding in the word fields); policies in force
+weigh a little more than expired ones. The filters sit in ``post_filter`` and each facet's
+aggregation applies every filter but its own, so a facet's counts respect the other filters
+and tell what choosing another value would give. Query text only ever goes into
+``match``/``multi_match``/``match_phrase``/``term``/``prefix`` queries — never
+``query_string`` — so Lucene syntax in it is just text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from . import analysis
+
+# --- boosts -----------------------------------------------------------------------------
+TITLE_PHRASE = 10.0
+TITLE_WORDS = 6.0
+TITLE_CHARS = 1.0
+TITLE_EN = 5.0
+DOCUMENT_NUMBER_EXACT = 40.0
+DOCUMENT_NUMBER_PREFIX = 20.0
+DOCUMENT_NUMBER_PHRASE = 15.0
+TAG_EXACT = 6.0
+TAG_WORDS = 3.0
+SUMMARY_PHRASE = 4.0
+SUMMARY_WORDS = 3.0
+SUMMARY_EN = 2.0
+INTERPRETATION_PHRASE = 1.5
+INTERPRETATION_WORDS = 1.0
+BODY_PHRASE = 1.5
+BODY_WORDS = 1.0
+IN_FORCE_WEIGHT = 1.25
+# Share of the query's words a document must contain (below 3 words: all of them).
+WORDS_MINIMUM_MATCH = "2<75%"
+
+SEG_FIELDS = ["title_seg", "summary_seg", "interpretation_seg", "body_seg", "tags.seg"]
+PHRASE_FIELDS = ["title", "summary", "interpretation", "body", "title_en", "summary_en"]
+CHARACTER_FIELDS = ["title", "summary", "title_en", "summary_en"]
+
+# --- public filter names ----------------------------------------------------------------
+STATUS_VALUES = ("in_force", "expired", "upcoming")
+YES = "1"
+SORTS = ("relevance", "newest", "expiring")
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window
+
+_INDUSTRY = re.compile(r"^[A-T][0-9]{0,4}$")
+_AREA = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+
+
+def _admits(restriction_key: str, field_name: str, values) -> dict:
+    """Policies that do not restrict ``restriction_key`` or list one of ``values``."""
+    return {
+        "bool": {
+            "should": [
+                {"bool": {"must_not": [{"term": {"crit_keys": restriction_key}}]}},
+                {"terms": {field_name: list(values)}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def industry_admits(code: str) -> dict:
+    """Policies open to companies of industry ``code``: no industry criterion, a listed code
+    that is a prefix of it (``I65`` admits ``I6513``), or a narrower listed code under it."""
+    code = code.upper()
+    prefixes = [code[:n] for n in range(1, len(code) + 1)]
+    clause = _admits("industries", "crit_industries", prefixes)
+    clause["bool"]["should"].append({"prefix": {"crit_industries": code}})
+    return clause
+
+
+def area_admits(code: str) -> dict:
+    return _admits("areas", "crit_areas", [code])
+
+
+def status_clause(value: str, today: datetime.date) -> dict:
+    day = today.isoformat()
+    if value == "in_force":
+        return {
+            "bool": {
+                "filter": [
+                    {"range": {"effective_date": {"lte": day}}},
+                    {"range": {"expiry_date": {"gte": day}}},
+                ]
+            }
+        }
+    if value == "expired":
+        return {"range": {"expiry_date": {"lt": day}}}
+    return {"range": {"effective_date": {"gt": day}}}  # upcoming
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A public filter: its name in URLs, how a value filters, how its counts are computed."""
+
+    name: str
+    field: str | None = None  # a terms facet over this keyword field
+    size: int = 20
+
+    def clause(self, values: list[str], today: datetime.date) -> dict:
+        if self.name == "industry":
+            clauses = [industry_admits(v) for v in values]
+        elif self.name == "area":
+            clauses = [area_admits(v) for v in values]
+        elif self.name == "status":
+            clauses = [status_clause(v, today) for v in values]
+        elif self.name in ("open", "apply_free"):
+            clauses = [{"term": {self.field: True}}]
+        else:
+            return {"terms": {self.field: values}}
+        return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses}}
+
+
+# Public filter name → how it maps onto the index.
+FACETS: dict[str, Facet] = {
+    "department": Facet("department", "department_id", size=40),
+    "type": Facet("type", "policy_type"),
+    "industry": Facet("industry", "crit_industries"),
+    "area": Facet("area", "crit_areas"),
+    "status": Facet("status", "expiry_date"),
+    "open": Facet("open", "open_for_applications"),
+    "apply_free": Facet("apply_free", "apply_free"),
+}
+
+
+def clean_filters(raw: dict[str, list[str]], *, policy_types=(), industries=()) -> dict:
+    """Public filter values, validated: unknown names and malformed values are dropped."""
+    cleaned: dict[str, list[str]] = {}
+    for name, values in raw.items():
+        if name not in FACETS:
+            continue
+        kept: list[str] = []
+        for value in values:
+            value = (value or "").strip()[:40]
+            if not value:
+                continue
+            if name == "department":
+                ok = value.isdigit() and len(value) < 10
+            elif name == "type":
+                ok = value in policy_types
+            elif name == "industry":
+                value = value.upper()
+                ok = bool(_INDUSTRY.match(value))
+            elif name == "area":
+                ok = bool(_AREA.match(value))
+            elif name == "status":
+                ok = value in STATUS_VALUES
+            else:  # open, apply_free: a yes/no switch
+                ok = value.lower() in ("1", "true", "yes", "on")
+                value = YES
+            if ok and value not in kept:
+                kept.append(value)
+        if kept:
+            cleaned[name] = kept[:10]
+    return cleaned
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def __post_init__(self):
+        self.q = analysis.clean_query(self.q)
+        if self.sort not in SORTS:
+            self.sort = "relevance" if self.searchable else "newest"
+        self.page_size = max(1, min(int(self.page_size), MAX_PAGE_SIZE))
+        self.page = max(1, int(self.page))
+
+    @property
+    def searchable(self) -> bool:
+        """True when the query has something to look for (not empty, not only symbols)."""
+        return bool(self.q) and analysis.has_searchable_text(self.q)
+
+    @property
+    def max_page(self) -> int:
+        """The last page Elasticsearch can page to (``from + size`` ≤ ``MAX_WINDOW``)."""
+        return max(1, MAX_WINDOW // self.page_size)
+
+    def window(self) -> tuple[int, int]:
+        """(from, size) of the requested page, cut to what Elasticsearch can page to."""
+        start = (self.page - 1) * self.page_size
+        if start >= MAX_WINDOW:
+            return 0, 0  # past the window: count only
+        return start, min(self.page_size, MAX_WINDOW - start)
+
+
+class PolicyQuery:
+    """Builds the search request for ``params`` on ``today`` (Asia/Shanghai). See above."""
+
+    def __init__(
+        self,
+        params: SearchParams,
+        today: datetime.date,
+        *,
+        industry_codes=(),
+        area_codes=(),
+        suggest: bool = True,
+    ):
+        self.params = params
+        self.today = today
+        self.industry_codes = list(industry_codes)
+        self.area_codes = list(area_codes)
+        self.suggest = suggest
+        self.text = analysis.normalise(params.q) if params.searchable else ""
+        self.words = analysis.query_words(params.q) if params.searchable else []
+
+    # --- text ---------------------------------------------------------------------------
+    def recall(self) -> dict:
+        """A document must match the words, the exact phrase, or every character of the query
+        in one short field (or its document number)."""
+        text, words = self.text, " ".join(self.words)
+        should: list[dict] = [
+            {"multi_match": {"query": text, "type": "phrase", "fields": PHRASE_FIELDS}},
+            {
+                "multi_match": {
+                    "query": text,
+                    "fields": CHARACTER_FIELDS,
+                    "operator": "and",
+                    "type": "best_fields",
+                }
+            },
+        ]
+        if words:
+            should.append(
+                {
+                    "multi_match": {
+                        "query": words,
+                        "type": "cross_fields",
+                        "fields": SEG_FIELDS,
+                        "minimum_should_match": WORDS_MINIMUM_MATCH,
+                    }
+                }
+            )
+        should.extend(self.document_number_clauses(scoring=False))
+        return {"bool": {"should": should, "minimum_should_match": 1}}
+
+    def document_number_clauses(self, *, scoring: bool = True) -> list[dict]:
+        """Exact, prefix and tail (``2024〕3号``) matches of a document number."""
+        if not any(ch.isdigit() for ch in self.text):
+            return []
+        key = analysis.document_number_key(self.params.q)
+
+        def boost(value):
+            return {"boost": value} if scoring else {}
+
+        return [
+            {"term": {"document_number_key": {"value": key, **boost(DOCUMENT_NUMBER_EXACT)}}},
+            {"prefix": {"document_number_key": {"value": key, **boost(DOCUMENT_NUMBER_PREFIX)}}},
+            {
+                "match_phrase": {
+                    "document_number.text": {
+                        "query": self.text,
+                        **boost(DOCUMENT_NUMBER_PHRASE),
+                    }
+                }
+            },
+        ]
+
+    def relevance(self) -> list[dict]:
+        text, words = self.text, " ".join(self.words)
+        should: list[dict] = [
+            {"match_phrase": {"title": {"query": text, "boost": TITLE_PHRASE}}},
+            {"match": {"title": {"query": text, "boost": TITLE_CHARS}}},
+            {"match": {"title_en": {"query": text, "boost": TITLE_EN}}},
+            {"match_phrase": {"summary": {"query": text, "boost": SUMMARY_PHRASE}}},
+            {"match": {"summary_en": {"query": text, "boost": SUMMARY_EN}}},
+            {"match_phrase": {"body": {"query": text, "boost": BODY_PHRASE}}},
+            {"match_phrase": {"interpretation": {"query": text, "boost": INTERPRETATION_PHRASE}}},
+            {"term": {"tags": {"value": self.params.q.strip(), "boost": TAG_EXACT}}},
+        ]
+        if words:
+            should += [
+                {"match": {"title_seg": {"query": words, "boost": TITLE_WORDS}}},
+                {"match": {"summary_seg": {"query": words, "boost": SUMMARY_WORDS}}},
+                {"match": {"tags.seg": {"query": words, "boost": TAG_WORDS}}},
+                {"match": {"interpretation_seg": {"query": words, "boost": INTERPRETATION_WORDS}}},
+                {"match": {"body_seg": {"query": words, "boost": BODY_WORDS}}},
+            ]
+        should.extend(self.document_number_clauses())
+        return should
+
+    def text_query(self) -> dict:
+        if not self.text:
+            return {"match_all": {}}
+        return {"bool": {"filter": [self.recall()], "should": self.relevance()}}
+
+    def in_force(self) -> dict:
+        return status_clause("in_force", self.today)
+
+    def scored_query(self) -> dict:
+        query = self.text_query()
+        if self.params.sort == "expiring":
+            # In force first (score 3), then not yet in force (2), then expired (1); each group
+            # by expiry date, soonest first.
+            return {
+                "function_score": {
+                    "query": query,
+                    "functions": [
+                        {"filter": self.in_force(), "weight": 3},
+                        {"filter": status_clause("upcoming", self.today), "weight": 2},
+                    ],
+                    "score_mode": "sum",
+                    "boost_mode": "replace",
+                }
+            }
+        if not self.text:
+            return query
+        return {
+            "function_score": {
+                "query": query,
+                "functions": [{"filter": self.in_force(), "weight": IN_FORCE_WEIGHT}],
+                "score_mode": "multiply",
+                "boost_mode": "multiply",
+            }
+        }
+
+    # --- filters and facets -------------------------------------------------------------
+    def filter_clauses(self, *, without: str | None = None) -> list[dict]:
+        return [
+            FACETS[name].clause(values, self.today)
+            for name, values in self.params.filters.items()
+            if name != without
+        ]
+
+    def facet_aggregation(self, facet: Facet) -> dict:
+        if facet.name == "industry":
+            values = {code: industry_admits(code) for code in self.industry_codes}
+            inner = {"filters": {"filters": values}} if values else None
+        elif facet.name == "area":
+            values = {code: area_admits(code) for code in self.area_codes}
+            inner = {"filters": {"filters": values}} if values else None
+        elif facet.name == "status":
+            inner = {
+                "filters": {"filters": {v: status_clause(v, self.today) for v in STATUS_VALUES}}
+            }
+        elif facet.name in ("open", "apply_free"):
+            inner = {"filters": {"filters": {YES: {"term": {facet.field: True}}}}}
+        else:
+            inner = {"terms": {"field": facet.field, "size": facet.size}}
+        others = self.filter_clauses(without=facet.name)
+        aggregation: dict = {"filter": {"bool": {"filter": others}}}
+        if inner:
+            aggregation["aggs"] = {"values": inner}
+        if facet.name == "industry" and inner:
+            # The industries the matching policies name: only those are offered (every
+            # industry admits the policies without an industry criterion).
+            aggregation["aggs"]["listed"] = {"terms": {"field": "industries", "size": 500}}
+        return aggregation
+
+    # --- highlights ---------------------------------------------------------------------
+    def highlight(self) -> dict | None:
+        if not self.text:
+            return None
+        phrases = [self.text] + [w for w in analysis.precise_words(self.params.q) if w]
+        should = []
+        for phrase in dict.fromkeys(phrases):
+            for name in ("title", "summary", "body", "title_en", "summary_en"):
+                should.append({"match_phrase": {name: phrase}})
+        return {
+            "pre_tags": [analysis.MARK_START],
+            "post_tags": [analysis.MARK_END],
+            "encoder": "default",
+            "highlight_query": {"bool": {"should": should}},
+            "fields": {
+                "title": {"number_of_fragments": 0},
+                "title_en": {"number_of_fragments": 0},
+                "summary": {"number_of_fragments": 0},
+                "summary_en": {"number_of_fragments": 0},
+                "body": {"fragment_size": 90, "number_of_fragments": 2},
+            },
+        }
+
+    # --- the request --------------------------------------------------------------------
+    def sort(self) -> list:
+        if self.params.sort == "newest":
+            return [{"effective_date": "desc"}, "_score", {"title.raw": "asc"}]
+        if self.params.sort == "expiring":
+            return ["_score", {"expiry_date": "asc"}, {"effective_date": "desc"}]
+        return ["_score", {"effective_date": "desc"}]
+
+    def to_dict(self) -> dict:
+        params = self.params
+        body: dict = {
+            "query": self.scored_query(),
+            "aggs": {name: self.facet_aggregation(facet) for name, facet in FACETS.items()},
+            "sort": self.sort(),
+            "from": params.window()[0],
+            "size": params.window()[1],
+            "track_total_hits": True,
+            "_source": ["title", "external_id", "url_path"],
+        }
+        filters = self.filter_clauses()
+        if filters:
+            body["post_filter"] = {"bool": {"filter": filters}}
+        highlight = self.highlight()
+        if highlight:
+            body["highlight"] = highlight
+        if self.suggest and params.q:
+            body["suggest"] = suggestion_request(params.q)
+        return body
+
+
+def suggestion_request(q: str, size: int = 5) -> dict:
+    """Completion suggestions for ``q`` (as typed and, for spaced pinyin, joined)."""
+    request = {}
+    for n, prefix in enumerate(analysis.suggest_prefixes(q)):
+        completion: dict = {"field": "suggest", "size": size, "skip_duplicates": True}
+        if analysis.is_latin(prefix):
+            # Typos in pinyin or English; not for Chinese, where one edit is another word.
+            completion["fuzzy"] = {"fuzziness": "AUTO", "min_length": 4, "prefix_length": 2}
+        request[f"titles{n}"] = {"prefix": prefix, "completion": completion}
+    return request

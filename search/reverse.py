@@ -1,0 +1,211 @@
+"""Reverse matching: a policy's criteria compiled into a query over the enterprises index.
+
+"Which companies does this policy fit?" is an ordinary search (no percolator): for each
+criterion the policy restricts, the compiler builds from the *criteria* two queries over the
+company documents of ``search.enterprise_index``:
+
+- ``met``: the company's fact satisfies the criterion;
+- ``unknown``: the company's fact is missing (the field is absent from its document).
+
+A criterion fails for a company when it is neither met nor unknown. The statuses follow
+INTERFACES.md exactly as ``policies.matching.evaluate`` decides them (the agreement test
+``tests/test_reverse_agreement.py`` proves it against the real node):
+
+- eligible: every ``met`` clause matches (a pure filter, the fast path notifications use);
+- possible: no ``fail`` clause matches and at least one ``unknown`` does;
+- near / ineligible: exactly one / two or more ``fail`` clauses.
+
+Named clauses (``fail:<key>``, ``unknown:<key>``) let Elasticsearch report per company which
+criteria failed or are unknown, the same way ``search.matching`` reports them per policy.
+Thresholds compare exact integers (hundredths), years compare the founding date with a
+cut-off computed from today, and qualifications compare their latest validity date with today.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from elasticsearch.dsl import Q, Search
+from elasticsearch.helpers import scan
+
+from policies.criteria import Criteria
+from policies.matching import ELIGIBLE, INELIGIBLE, NEAR, POSSIBLE, STATUS_ORDER, status_of
+from zoneportal.clock import local_today
+
+from .documents import hundredths
+from .matching import years_cutoff
+
+EVERYTHING = Q("match_all")
+
+
+def _absent(field: str) -> Q:
+    return Q("bool", must_not=[Q("exists", field=field)])
+
+
+def _valid(code: str, today: datetime.date) -> Q:
+    return Q("range", **{f"qual_until.{code}": {"gte": today.isoformat()}})
+
+
+def criterion_queries(criteria: Criteria, today: datetime.date) -> dict[str, tuple[Q, Q]]:
+    """For each restricted criterion (in canonical order): ``(met, unknown)`` queries."""
+    out: dict[str, tuple[Q, Q]] = {}
+    for key in criteria.restricted_keys():
+        if key == "industries":
+            met = Q("terms", industry_prefixes=[c.upper() for c in criteria.industries])
+            unknown = _absent("industry")
+        elif key == "areas":
+            met, unknown = Q("terms", area=list(criteria.areas)), _absent("area")
+        elif key == "sizes":
+            met, unknown = Q("terms", size=list(criteria.sizes)), _absent("size")
+        elif key == "qualifications_all":
+            met = Q("bool", filter=[_valid(c, today) for c in criteria.qualifications_all])
+            unknown = Q("bool", must_not=[Q("term", quals_stated=True)])
+        elif key == "qualifications_any":
+            met = Q(
+                "bool",
+                should=[_valid(c, today) for c in criteria.qualifications_any],
+                minimum_should_match=1,
+            )
+            unknown = Q("bool", must_not=[Q("term", quals_stated=True)])
+        elif key == "min_years_established":
+            cutoff = years_cutoff(today, criteria.min_years_established)
+            met = Q("range", established={"lte": cutoff.isoformat()})
+            unknown = _absent("established")
+        elif key == "min_rd_ratio":
+            met = Q("range", rd_ratio_bp={"gte": hundredths(criteria.min_rd_ratio)})
+            unknown = _absent("rd_ratio_bp")
+        elif key == "min_revenue_wan":
+            met = Q("range", revenue_cents={"gte": hundredths(criteria.min_revenue_wan)})
+            unknown = _absent("revenue_cents")
+        elif key == "max_revenue_wan":
+            met = Q("range", revenue_cents_ceil={"lte": hundredths(criteria.max_revenue_wan)})
+            unknown = _absent("revenue_cents_ceil")
+        elif key == "min_employees":
+            met = Q("range", employees={"gte": criteria.min_employees})
+            unknown = _absent("employees")
+        elif key == "requires_good_credit":
+            met, unknown = Q("term", good_credit=True), _absent("good_credit")
+        else:  # pragma: no cover - Criteria has no other keys
+            raise ValueError(f"unknown criterion {key}")
+        out[key] = (met, unknown)
+    return out
+
+
+def compile_eligible(criteria: Criteria, today: datetime.date | None = None) -> Q:
+    """Companies for which every criterion is met (a filter: no scoring)."""
+    today = today or local_today()
+    mets = [met for met, _unknown in criterion_queries(criteria, today).values()]
+    return Q("bool", filter=mets) if mets else Q("bool", filter=[EVERYTHING])
+
+
+def compile_reverse(
+    criteria: Criteria,
+    today: datetime.date | None = None,
+    *,
+    statuses: tuple[str, ...] = (ELIGIBLE, POSSIBLE),
+) -> Q:
+    """Companies with one of ``statuses``, each reporting its fail/unknown clauses by name."""
+    today = today or local_today()
+    queries = criterion_queries(criteria, today)
+    mets = [met for met, _unknown in queries.values()]
+    fails = [
+        Q("bool", must_not=[met, unknown], _name=f"fail:{key}")
+        for key, (met, unknown) in queries.items()
+    ]
+    unknowns = [
+        Q("bool", filter=[unknown], _name=f"unknown:{key}")
+        for key, (_met, unknown) in queries.items()
+    ]
+    plain_fails = [Q("bool", must_not=[met, unknown]) for met, unknown in queries.values()]
+    pairs = [Q("bool", filter=[a, b]) for a, b in itertools.combinations(plain_fails, 2)]
+
+    def any_of(clauses):
+        return Q("bool", should=clauses, minimum_should_match=1) if clauses else None
+
+    admit = {
+        ELIGIBLE: Q("bool", filter=mets or [EVERYTHING]),
+        POSSIBLE: (
+            Q("bool", must_not=plain_fails, filter=[any_of(list(unknowns))]) if unknowns else None
+        ),
+        NEAR: Q("bool", filter=[any_of(plain_fails)], must_not=pairs) if plain_fails else None,
+        INELIGIBLE: any_of(pairs),
+    }
+    wanted = [admit[s] for s in STATUS_ORDER if s in statuses and admit[s] is not None]
+    if set(statuses) >= set(STATUS_ORDER):
+        status_filter = EVERYTHING
+    elif not wanted:
+        status_filter = ~EVERYTHING
+    else:
+        status_filter = wanted[0] if len(wanted) == 1 else any_of(wanted)
+    return Q(
+        "bool",
+        filter=[status_filter],
+        should=fails + unknowns,
+        minimum_should_match=0,
+    )
+
+
+@dataclass(frozen=True)
+class ReverseCandidate:
+    """One company as Elasticsearch judged it for a policy."""
+
+    enterprise_id: int
+    status: str
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+def _status(matched) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    failed = tuple(sorted(n.split(":", 1)[1] for n in matched if n.startswith("fail:")))
+    unknown = tuple(sorted(n.split(":", 1)[1] for n in matched if n.startswith("unknown:")))
+    return status_of(len(failed), len(unknown)), failed, unknown
+
+
+def reverse_match(
+    client,
+    index: str,
+    criteria: Criteria,
+    today: datetime.date | None = None,
+    *,
+    statuses: tuple[str, ...] = (ELIGIBLE, POSSIBLE),
+    size: int = 1000,
+) -> list[ReverseCandidate]:
+    """Up to ``size`` companies with one of ``statuses``, ordered by status then id."""
+    today = today or local_today()
+    search = (
+        Search(using=client, index=index)
+        .query(compile_reverse(criteria, today, statuses=statuses))
+        .extra(size=size, track_total_hits=False)
+        .source(False)
+    )
+    found = []
+    for hit in search.execute().hits:
+        status, failed, unknown = _status(list(getattr(hit.meta, "matched_queries", [])))
+        if status in statuses:
+            found.append(ReverseCandidate(int(hit.meta.id), status, failed, unknown))
+    found.sort(key=lambda c: (STATUS_ORDER.index(c.status), c.enterprise_id))
+    return found
+
+
+def eligible_enterprise_ids(
+    client, index: str, criteria: Criteria, today: datetime.date | None = None
+) -> Iterator[int]:
+    """Every company the policy fits (all of them, streamed with a scroll)."""
+    query = {"query": compile_eligible(criteria, today).to_dict(), "_source": False}
+    for hit in scan(client, index=index, query=query, size=2000, scroll="2m"):
+        yield int(hit["_id"])
+
+
+def count(
+    client, index: str, criteria: Criteria, today: datetime.date | None = None, *, status: str
+) -> int:
+    """How many companies have ``status`` for the policy."""
+    query = (
+        compile_eligible(criteria, today)
+        if status == ELIGIBLE
+        else compile_reverse(criteria, today, statuses=(status,))
+    )
+    return Search(using=client, index=index).query(query).count()

@@ -1,0 +1,163 @@
+"""The indexing path for real: Wagtail signals → on_commit → Redis → a Celery worker → the node.
+
+A real worker process (``celery -A zoneportal worker --pool=solo``) is started against the test
+database, the test Redis broker (on a queue of this test process's own) and this process's
+index prefix. Tests are transactional so the worker sees committed rows.
+"""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from policies.models import PolicyPage
+from search import indexing
+from search.client import get_client
+from tests.factories import make_policy
+from tests.services import paused
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+ES_PORT = 9209
+WAIT = 60  # seconds a worker gets to bring the index in line
+
+
+def _database_url(settings_dict) -> str:
+    user = quote(settings_dict["USER"] or "", safe="")
+    password = quote(settings_dict["PASSWORD"] or "", safe="")
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or "5432"
+    return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A Celery worker process for this module; its log file is returned."""
+    from django.conf import settings
+    from django.db import connection
+
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="zoneportal.settings.test",
+        DATABASE_URL=_database_url(connection.settings_dict),
+        ZP_TEST_INDEX_PREFIX=settings.SEARCH_INDEX_PREFIX,
+        ZP_TEST_TASKS_EAGER="false",
+        ZP_TEST_WRITE_TIMEOUT="2",  # a hung node fails an attempt fast: the retries show
+        PYTHONUNBUFFERED="1",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "zoneportal",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        "--loglevel=INFO",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        f"{settings.SEARCH_INDEX_PREFIX}@%h",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while "ready." not in log_path.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+        yield log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def real_tasks(worker):
+    """This process sends tasks to the broker instead of running them itself."""
+    from zoneportal.celery import app
+
+    app.conf.task_always_eager = False
+    yield worker
+    app.conf.task_always_eager = True
+
+
+def document(page_id):
+    response = (
+        get_client()
+        .options(ignore_status=404)
+        .get(index=indexing.alias_of("policies"), id=str(page_id))
+    )
+    return response.body["_source"] if response.body.get("found") else None
+
+
+def eventually(condition, timeout=WAIT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError("the worker did not bring the index in line in time")
+
+
+def test_publish_draft_unpublish_delete_through_a_real_worker(search_index, real_tasks):
+    page = make_policy(title="工人索引的政策")
+    assert eventually(lambda: document(page.pk))["title"] == "工人索引的政策"
+
+    # A saved draft queues nothing; the index keeps the published version.
+    draft = PolicyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.title = "草稿标题"
+    draft.save_revision()
+    republished = make_policy(title="用于确认队列已处理的政策")  # runs after anything queued
+    eventually(lambda: document(republished.pk))
+    assert document(page.pk)["title"] == "工人索引的政策"
+
+    PolicyPage.objects.get(pk=page.pk).unpublish()
+    eventually(lambda: document(page.pk) is None)
+
+    PolicyPage.objects.get(pk=republished.pk).delete()
+    eventually(lambda: document(republished.pk) is None)
+
+
+def test_quick_successive_publishes_end_at_the_newest(search_index, real_tasks):
+    page = make_policy(title="版本0")
+    for n in range(1, 4):
+        draft = PolicyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+        draft.title = f"版本{n}"
+        draft.save_revision().publish()
+    eventually(lambda: (document(page.pk) or {}).get("title") == "版本3")
+    time.sleep(1)  # any task still in flight must not bring an older title back
+    assert document(page.pk)["title"] == "版本3"
+
+
+def test_a_hung_node_while_publishing_is_retried_until_it_answers(search_index, real_tasks):
+    log = real_tasks
+    start = len(log.read_text(errors="replace"))
+    with paused(ES_PORT):
+        # Not yet in force, so that the reverse-matching task the publish also queues finishes
+        # without asking the node (its scan has no timeout: it would hold the solo worker).
+        page = make_policy(title="节点暂停时发布的政策", effective_date=datetime.date(2099, 1, 1))
+        # Long enough for the first attempts to time out (2 s each) and be retried.
+        deadline = time.monotonic() + 30
+        while "Retry in" not in log.read_text(errors="replace")[start:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    "no retry in the worker's log:\n" + log.read_text(errors="replace")[start:]
+                )
+            time.sleep(0.5)
+    assert eventually(lambda: document(page.pk), timeout=90)["title"] == "节点暂停时发布的政策"
