@@ -78,6 +78,8 @@ demo: system venv ## Fresh machine -> portal with demo content at http://127.0.0
 	$(call compilemessages,$(LOCAL))
 	$(call step,Loading the demo content)
 	$(LOCAL) $(PY) manage.py seed_demo
+	$(call step,Building the search indices from the database)
+	$(LOCAL) $(PY) manage.py search_index rebuild
 	$(call step,Serving Zone Portal at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop))
 	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

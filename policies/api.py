@@ -98,15 +98,15 @@ def _published():
 
 @router.get("/policies", response=PolicyList, summary="List and search published policies")
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
+    from search.analysis import clean_query
     from search.queries import SearchParams, clean_filters
     from search.service import search_policies
 
     raw: dict[str, list[str]] = {}
     if filters.department:
+        name = clean_query(filters.department)  # no control characters reach the database
         ids = Department.objects.filter(
-            Q(name=filters.department)
-            | Q(name_en=filters.department)
-            | Q(short_name=filters.department)
+            Q(name=name) | Q(name_en=name) | Q(short_name=name)
         ).values_list("pk", flat=True)
         raw["department"] = [str(pk) for pk in ids] or ["0"]  # unknown: nothing matches
     if filters.policy_type:

@@ -79,7 +79,7 @@ class QualificationIn(Schema):
         if not isinstance(value, str):
             raise _invalid("string_type", _("must be a qualification code"))
         code = value.strip()
-        if not QualificationType.objects.filter(code=code).exists():
+        if code not in set(QualificationType.objects.values_list("code", flat=True)):
             raise _invalid(
                 "unknown_code", _("unknown qualification %(code)s") % {"code": code[:30]}
             )
@@ -140,8 +140,9 @@ class MatchRequest(Schema):
         code = value.strip()
         if not code:
             return None
-        if not Area.objects.filter(code=code).exists():
-            codes = ", ".join(Area.objects.values_list("code", flat=True))
+        known = list(Area.objects.values_list("code", flat=True))
+        if code not in known:  # compared in Python: the input may hold bytes SQL refuses
+            codes = ", ".join(known)
             raise _invalid(
                 "unknown_code",
                 _("unknown area %(code)s (use one of %(codes)s)")

@@ -195,7 +195,8 @@ def eligible_enterprise_ids(
 ) -> Iterator[int]:
     """Every company the policy fits (all of them, streamed with a scroll)."""
     query = {"query": compile_eligible(criteria, today).to_dict(), "_source": False}
-    for hit in scan(client, index=index, query=query, size=2000, scroll="2m"):
+    # An explicit timeout: scan's default (None) would wait forever on a hung node.
+    for hit in scan(client, index=index, query=query, size=2000, scroll="2m", request_timeout=30):
         yield int(hit["_id"])
 
 

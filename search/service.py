@@ -26,6 +26,8 @@ from .documents import index_name
 from .queries import FACETS, YES, PolicyQuery, SearchParams, suggestion_request
 
 logger = logging.getLogger(__name__)
+# Set this logger to DEBUG while tuning ranking: each search then logs why its first hits scored.
+explain_logger = logging.getLogger("search.explain")
 
 SEARCH_ERRORS = (TransportError, ApiError)
 
@@ -173,7 +175,24 @@ def _execute(client, body: dict) -> dict:
         "from_": body.pop("from"),
         "source": body.pop("_source"),
     }
-    return client.search(index=index_name("policies"), **kwargs, **body).body
+    explain = explain_logger.isEnabledFor(logging.DEBUG)
+    response = client.search(index=index_name("policies"), **kwargs, **body, explain=explain).body
+    if explain:
+        for hit in response["hits"]["hits"][:5]:
+            explain_logger.debug(
+                "%s %s: %s", hit["_id"], hit.get("_score"), _explanation(hit.get("_explanation"))
+            )
+    return response
+
+
+def _explanation(node: dict | None, depth: int = 0, limit: int = 4) -> str:
+    """A score explanation, shortened to the clauses that matter."""
+    if not node or depth > limit:
+        return ""
+    text = f"{node.get('value', 0):.3f} {node.get('description', '')[:80]}"
+    children = sorted(node.get("details", []), key=lambda d: -d.get("value", 0))[:3]
+    inner = "; ".join(filter(None, (_explanation(c, depth + 1, limit) for c in children)))
+    return f"{text} [{inner}]" if inner else text
 
 
 def _elasticsearch(params, today, departments, industries, areas, last_page) -> SearchResult:
@@ -233,6 +252,10 @@ def _facets(aggregations, params, departments, industries, areas) -> dict[str, F
             counts = [(value, bucket["doc_count"]) for value, bucket in raw.items()]
         else:
             counts = [(str(bucket["key"]), bucket["doc_count"]) for bucket in raw]
+        # A chosen value stays on offer (to be removed again) even when nothing has it now.
+        counts += [
+            (value, 0) for value in params.filters.get(name, []) if value not in dict(counts)
+        ]
         buckets = []
         for value, count in counts:
             label = _label(name, value, departments, industries, areas)

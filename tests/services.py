@@ -8,6 +8,7 @@ a clean stop, and the node needs no restart afterwards.
 import contextlib
 import os
 import signal
+import subprocess
 from pathlib import Path
 
 
@@ -45,11 +46,19 @@ def pid_listening_on(port: int) -> int | None:
 
 
 @contextlib.contextmanager
-def paused(port: int):
+def paused(port: int, max_seconds: int = 120):
     """Freeze the service listening on ``port`` for the duration of the block."""
     pid = pid_listening_on(port)
     if pid is None:
         raise RuntimeError(f"no service is listening on port {port}")
+    # A detached watchdog resumes the service even if this test process is killed inside the
+    # block (a `finally` does not run on SIGKILL): a frozen shared node would break every run.
+    subprocess.Popen(
+        ["/bin/sh", "-c", f"sleep {max_seconds}; kill -CONT {pid} 2>/dev/null"],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.kill(pid, signal.SIGSTOP)
     try:
         yield pid

@@ -308,6 +308,18 @@ def test_status_shows_drift_and_rebuild_repairs_it(search_index, publish):
     assert document(indexed.pk) is not None and document(ghost) is None
 
 
+def test_rebuild_and_status_cover_every_registered_kind(search_index, publish):
+    publish(title="全部重建")
+    out = io.StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    for kind in KINDS:
+        assert f"Rebuilding {kind}" in out.getvalue()
+    out = io.StringIO()
+    call_command("search_index", "status", "--check", stdout=out)
+    assert "No drift." in out.getvalue()
+    assert all(name in out.getvalue() for name in KINDS)
+
+
 def test_status_of_a_missing_index(settings, db):
     settings.SEARCH_INDEX_PREFIX = settings.SEARCH_INDEX_PREFIX + "-absent"
     state = indexing.status("policies")

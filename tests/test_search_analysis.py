@@ -109,14 +109,21 @@ def test_highlights_merge_adjacent_marks_and_escape_html():
     assert analysis.plain_text(fragment).startswith("支持研发投入")
 
 
-def test_jieba_loads_lazily_and_quietly():
+def test_the_segmenter_loads_lazily_and_quietly():
     code = (
         "import sys; import search.analysis as a; "
-        "print('jieba' in sys.modules); a.words('瞪羚企业'); print('jieba' in sys.modules)"
+        "print('rjieba' in sys.modules); a.words('瞪羚企业'); print('rjieba' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True"]
-    assert "Building prefix dict" not in result.stderr
-    assert "Loading model" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_traditional_conversion_is_skipped_only_when_nothing_could_change():
+    assert analysis.to_simplified("研发费用加计扣除") == "研发费用加计扣除"
+    assert analysis.to_simplified("研發費用") == "研发费用"
+    # Characters that t2s changes only inside phrases are caught too.
+    assert analysis.to_simplified("請答覆") == "请答复"
+    assert analysis.to_simplified("答覆") == "答复"

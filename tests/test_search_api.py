@@ -79,6 +79,13 @@ def test_bad_queries_get_an_answer_not_an_error(client, policies, q):
     assert response.json()["degraded"] is False
 
 
+def test_control_characters_in_filters_are_harmless(client, policies):
+    body = client.get(API, {"department": "科技\x00局", "q": "\x00研发"}).json()
+    assert body["count"] == 0
+    assert client.get("/policies/search/", {"q": "\x00", "department": "\x00"}).status_code == 200
+    assert client.get("/policies/suggest/", {"q": "\x00瞪"}).status_code == 200
+
+
 def test_pages_past_the_end_are_empty_with_the_count(client, policies):
     body = client.get(API, {"page": 10_000, "page_size": 100}).json()
     assert body["count"] == 3 and body["results"] == []

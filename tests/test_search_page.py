@@ -149,9 +149,13 @@ def test_nothing_found_suggests_titles_and_filters_to_relax(client, catalogue):
     assert "瞪羚企业培育奖励办法" in html  # "did you mean" from the pinyin
 
     response = client.get(URL, {"q": "瞪羚", "type": "subsidy"})
-    relax = response.context["result"].relaxations
-    assert [(f.name, f.without_count) for f in relax] == [("type", 1)]
-    assert "Remove the filter" in html or "去掉" in response.content.decode() or relax
+    result = response.context["result"]
+    assert [(f.name, f.without_count) for f in result.relaxations] == [("type", 1)]
+    assert result.relaxations[0].clear_url == "?q=%E7%9E%AA%E7%BE%9A"
+    assert 'href="?q=%E7%9E%AA%E7%BE%9A"' in response.content.decode()
+    # The chosen type stays on offer (with 0) so that it can be removed again.
+    chosen = [b for b in result.facets["type"].buckets if b.selected]
+    assert [(b.value, b.count) for b in chosen] == [("subsidy", 0)]
 
 
 @pytest.mark.parametrize(
@@ -307,3 +311,12 @@ def publish_more(django_capture_on_commit_callbacks):
                 make_policy(title=f"研发支持政策{i}", summary="研发。", criteria={})
 
     return publish
+
+
+def test_score_explanations_are_logged_when_asked_for(client, catalogue, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="search.explain"):
+        client.get(URL, {"q": "研发投入"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "search.explain"]
+    assert lines and lines[0].startswith(str(catalogue["rd"].pk))

@@ -143,4 +143,3 @@ def test_an_exact_phrase_beats_the_same_characters_apart(corpus_index):
     # 集成电路 as a phrase (the tape-out subsidy) before policies that merely contain the
     # characters 集, 成, 电, 路 somewhere.
     assert top(client, index, "集成电路", n=1) == ["cdht-2025-014"]
-
