@@ -64,3 +64,10 @@ def paused(port: int, max_seconds: int = 120):
         yield pid
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+def port_of(url: str) -> int:
+    """The TCP port of a service URL from settings (``http://127.0.0.1:9209`` → 9209)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).port

@@ -14,17 +14,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 
 from policies.models import PolicyPage
 from search import indexing
 from search.client import get_client
 from tests.factories import make_policy
-from tests.services import paused
+from tests.services import paused, port_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parent.parent
-ES_PORT = 9209
+ES_PORT = port_of(settings.ELASTICSEARCH_URL)
 WAIT = 60  # seconds a worker gets to bring the index in line
 
 

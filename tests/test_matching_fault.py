@@ -9,6 +9,7 @@ import json
 import time
 
 import pytest
+from django.conf import settings
 
 from enterprises.models import Area
 from tests.factories import make_enterprise, make_policy, make_user
@@ -16,7 +17,7 @@ from tests.matching_support import (
     admin_client,
     policies_index,  # noqa: F401
 )
-from tests.services import paused
+from tests.services import paused, port_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_matching_degrades_while_the_node_hangs_and_recovers(client, policies_in
     assert healthy["degraded"] is False
     assert [s for _id, s, _m in summary(healthy)] == ["eligible", "eligible", "near"]
 
-    with paused(9209):
+    with paused(port_of(settings.ELASTICSEARCH_URL)):
         started = time.monotonic()
         degraded = match(client)
         page = client.get("/en/enterprise/matches/")

@@ -4,15 +4,16 @@ import datetime
 import time
 
 import pytest
+from django.conf import settings
 
 from search.client import get_client
 from search.models import SearchQuery
 from tests.factories import make_policy
-from tests.services import paused
+from tests.services import paused, port_of
 
 pytestmark = pytest.mark.django_db
 
-ES_PORT = 9209
+ES_PORT = port_of(settings.ELASTICSEARCH_URL)
 
 
 @pytest.fixture
