@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = "test-only-not-a-secret"
+CERTIFICATE_SIGNING_KEY = "test-only-certificate-key"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
