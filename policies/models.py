@@ -358,3 +358,32 @@ class PolicyMatchNotice(models.Model):
 
     def __str__(self):
         return f"{self.policy_id} → {self.enterprise_id} ({self.criteria_fingerprint[:8]})"
+
+
+class HolidayCalendarDay(models.Model):
+    """One day of the State Council's holiday calendar that differs from a plain week.
+
+    A ``holiday`` (法定节假日) is a day off even on a weekday; a ``workday`` (调休上班日) is a
+    make-up working day even on a Saturday or Sunday. Every other date is a working day from
+    Monday to Friday. Staff extend the calendar each year when 国务院办公厅 publishes it; a year
+    with no rows at all is treated as "weekends only" and flagged (see ``policies.workdays``).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday (法定节假日)")
+        WORKDAY = "workday", _("make-up working day (调休上班日)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=50, help_text=_("The festival, e.g. 春节 or 国庆节.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar days")
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.name} ({self.get_kind_display()})"

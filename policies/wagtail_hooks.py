@@ -1,10 +1,12 @@
 """Admin customisation for policies: the managed list of issuing departments."""
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Department
+from .models import Department, HolidayCalendarDay
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -19,3 +21,28 @@ class DepartmentViewSet(SnippetViewSet):
 
 
 register_snippet(DepartmentViewSet)
+
+
+class HolidayCalendarDayFilterSet(WagtailFilterSet):
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+
+    class Meta:
+        model = HolidayCalendarDay
+        fields = ["kind"]
+
+
+class HolidayCalendarDayViewSet(SnippetViewSet):
+    """The holiday calendar (法定节假日 and 调休上班日) that working-day deadlines count with."""
+
+    model = HolidayCalendarDay
+    icon = "date"
+    menu_label = _("Holiday calendar")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["date", "kind", "name", "note"]
+    search_fields = ["name", "note"]
+    ordering = ["-date"]
+    filterset_class = HolidayCalendarDayFilterSet
+
+
+register_snippet(HolidayCalendarDayViewSet)
