@@ -250,7 +250,12 @@ class Command(BaseCommand):
         }
         links = []
         for link in data["quick_links"]:
-            target = targets[link["page"]] if link.get("page") else None
+            page_key = link.get("page") or ""
+            if page_key.startswith("guide:"):
+                # A service guide by slug (e.g. how to check a certificate).
+                target = ServiceGuidePage.objects.filter(slug=page_key[6:]).first()
+            else:
+                target = targets[page_key] if page_key else None
             links.append(
                 {
                     "type": "link",
