@@ -909,6 +909,24 @@ APPLY_STEPS = [
     "本政策实行“免申即享”，{d}依托部门数据共享主动识别符合条件的企业，企业无需提交申请。",
     "申报材料包括：申请表、营业执照、上年度财务审计报告、研发费用专项审计报告及相关证明材料。",
 ]
+# Administrative paragraphs every kind of policy text has (funds, audits, materials, terms).
+ADMIN_PARAGRAPHS = [
+    "支持资金实行总额控制、据实核定，年度资金不足时按比例核减。",
+    "申请单位对申报材料的真实性、准确性和完整性负责，主管部门会同财政部门对申报材料进行审核。",
+    "主管部门可委托第三方专业机构开展专项审计或现场核查，核查结果作为资金拨付的依据。",
+    "获得支持的单位应当按照有关规定使用资金，自觉接受财政、审计等部门的监督检查。",
+    "对获得支持的项目实行绩效评价，评价结果作为后续支持的重要参考。",
+    "申报主体应当在高新区持续经营，获得支持之日起五年内不得迁出注册地或变更纳税义务地。",
+    "本办法所称“以上”“不低于”包含本数，“以下”“不超过”不包含本数，另有说明的除外。",
+    "本办法所称营业收入、纳税额以企业所得税汇算清缴数据或经审计的财务报表为准。",
+    "已享受市级及以上同类支持的项目，高新区按照差额补足的原则给予支持。",
+    "主管部门应当在门户网站公开申报条件、办理流程和办理时限，接受社会监督。",
+    "申报材料包括：申请表、营业执照复印件、上年度财务报表、相关合同及支付凭证等证明材料。",
+    "对申报过程中存在的问题，申请单位可在公示期内向主管部门提出书面意见。",
+    "主管部门每年组织一次集中申报，具体时间以当年发布的通知为准。",
+    "资金拨付后，主管部门建立项目档案，对项目实施情况进行跟踪管理。",
+    "企业存在违法违规行为被依法查处、尚在整改期内的，不予支持。",
+]
 CLOSING = [
     "同一企业同一事项符合高新区多项支持政策的，按照“就高不重复”原则予以支持。",
     "企业以弄虚作假等手段骗取支持资金的，全额追回已拨付资金，并依法依规纳入失信记录。",
@@ -1065,6 +1083,7 @@ def _policy_text(
     target_chars: int,
     apply_free: bool,
     criteria: dict,
+    comprehensive: bool = False,
 ):
     pct = rng.choice([10, 20, 30, 40, 50])
     goal = rng.choice(GOALS)
@@ -1122,11 +1141,28 @@ def _policy_text(
         + "；".join(f"（{_chinese_number(i + 1)}）{c}" for i, c in enumerate(conditions))
         + "。",
     ]
+    # Comprehensive measures (若干政策) cover many topics, article by article; other texts keep
+    # to their topic, fill out with administrative articles and mention another programme now
+    # and then.
     filler = 0
+    admin = rng.sample(ADMIN_PARAGRAPHS, len(ADMIN_PARAGRAPHS))
     while sum(len(p) for p in paragraphs) < target_chars - 260 and filler < 40:
-        clauses = rng.sample(CLAUSES, 2)
         tail = rng.choice(TAILS).format(n=rng.randint(2, 50) * 100)
-        paragraphs.append(f"{clauses[0]}；{clauses[1]}，{tail}")
+        if comprehensive:
+            clauses = rng.sample(CLAUSES, 2)
+            paragraphs.append(f"{clauses[0]}；{clauses[1]}，{tail}")
+        elif rng.random() < 0.1:
+            paragraphs.append(f"{rng.choice(CLAUSES)}，{tail}")
+        elif admin and rng.random() < 0.6:
+            paragraphs.append(admin.pop())
+        else:  # the topic's own support tiers
+            low = rng.choice([50, 100, 200, 500])
+            high = low * rng.choice([2, 4, 10])
+            paragraphs.append(
+                f"{topic.basis}在{low}万元至{high}万元（含）的部分，按{rng.choice([10, 20, 30])}%"
+                f"给予{topic.benefit}；超过{high}万元的部分，按{rng.choice([5, 8, 10])}%给予"
+                f"{topic.benefit}。{tail}"
+            )
         filler += 1
     if apply_free:
         paragraphs.append(APPLY_STEPS[1].format(d=department))
@@ -1191,7 +1227,15 @@ def generate_policies(n: int, seed: int, today: datetime.date) -> list[PolicyRec
         )
         target_chars = int(median_chars * math.exp(rng.gauss(0, 0.45)))
         summary, summary_en, body, interpretation = _policy_text(
-            rng, topic, dept_name, year, amount, target_chars, apply_free, criteria
+            rng,
+            topic,
+            dept_name,
+            year,
+            amount,
+            target_chars,
+            apply_free,
+            criteria,
+            comprehensive="若干政策" in kind,
         )
         tags = list(
             dict.fromkeys(

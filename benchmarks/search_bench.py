@@ -749,6 +749,10 @@ def bench_search(client, long_client, alias, queries, today, industries, areas, 
     variants = {
         "full request": lambda b: b,
         "without facet aggregations": lambda b: {k: v for k, v in b.items() if k != "aggs"},
+        "without the industry facet": lambda b: {
+            **b,
+            "aggs": {k: v for k, v in b["aggs"].items() if k != "industry"},
+        },
         "without highlight": lambda b: {k: v for k, v in b.items() if k != "highlight"},
         "without suggest": lambda b: {k: v for k, v in b.items() if k != "suggest"},
         "without track_total_hits": lambda b: {**b, "track_total_hits": False},
@@ -825,12 +829,19 @@ def bench_match(client, long_client, alias, warm, sample, today, figures):
         note(f"{len(failures)} match calls failed: {failures[:3]}")
 
     # Where the time goes: compile in Python, and Elasticsearch with parts left out.
-    compile_times = []
+    compile_times, fails, pairs = [], [], []
     for company in sample:
         start = time.perf_counter()
-        compile_match(company.facts, today).to_dict()
+        compiled = compile_match(company.facts, today).to_dict()
         compile_times.append((time.perf_counter() - start) * 1000)
+        inner = compiled["function_score"]["query"]["bool"]
+        pairs.append(len(inner.get("must_not", [])))
+        fails.append(sum(1 for c in inner.get("should", []) if "fail:" in json.dumps(c)))
     say(f"  compiling the query in Python: {fmt_ms(summary(compile_times))}")
+    say(
+        f"  query shape: median {percentile(fails, 50):.0f} fail clauses, "
+        f"{percentile(pairs, 50):.0f} must_not pairs (max {max(pairs, default=0)})"
+    )
 
     source = [
         "title",
@@ -864,6 +875,12 @@ def bench_match(client, long_client, alias, warm, sample, today, figures):
         "without named queries": lambda f: took(f, strip=True),
         "without _source (ids only)": lambda f: took(f, fetch_source=False),
         "without _source nor named queries": lambda f: took(f, strip=True, fetch_source=False),
+        "criteria only (no scope, ids, no names)": lambda f: took(
+            dataclasses.replace(f, business_scope=""), strip=True, fetch_source=False
+        ),
+        "criteria only, size 50": lambda f: took(
+            dataclasses.replace(f, business_scope=""), size=50, strip=True, fetch_source=False
+        ),
     }
     breakdown = {}
     say("  Elasticsearch 'took' by variant (same companies):")
@@ -875,10 +892,12 @@ def bench_match(client, long_client, alias, warm, sample, today, figures):
             except Exception as exc:  # noqa: BLE001 - a diagnostic; counted, not fatal
                 note(f"match variant {label!r} failed: {type(exc).__name__}")
         breakdown[label] = summary(values)
-        say(f"    {label:34s} {fmt_ms(breakdown[label])}")
+        say(f"    {label:40s} {fmt_ms(breakdown[label])}")
     figures.extra["match"] = {
         "wall": stats,
         "compile": summary(compile_times),
+        "fail_clauses_median": percentile(fails, 50),
+        "must_not_pairs_median": percentile(pairs, 50),
         "took_by_variant": breakdown,
         "returned_median": percentile(counts, 50),
         "failures": failures,
