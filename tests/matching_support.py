@@ -16,6 +16,7 @@ import pytest
 from search import indexing
 from search.client import get_client
 from search.documents import index_name
+from tests.workers import celery_worker, tasks_sent_to_the_broker
 
 
 def admin_client():
@@ -78,84 +79,17 @@ def index_all_policies(index):
 
 
 # --- a real Celery worker -------------------------------------------------------------------
-def _database_url(settings_dict) -> str:
-    from urllib.parse import quote
-
-    user = quote(settings_dict["USER"] or "", safe="")
-    password = quote(settings_dict["PASSWORD"] or "", safe="")
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or "5432"
-    return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real Celery worker (solo pool) on this test process's queue, database and prefix.
-
-    Yields the path of its log. Tests using it must be transactional, so the worker sees
-    committed rows.
-    """
-    import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.db import connection
-
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="zoneportal.settings.test",
-        DATABASE_URL=_database_url(connection.settings_dict),
-        ZP_TEST_INDEX_PREFIX=settings.SEARCH_INDEX_PREFIX,
-        ZP_TEST_TASKS_EAGER="false",
-        PYTHONUNBUFFERED="1",
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "zoneportal",
-        "worker",
-        "--pool=solo",
-        "-Q",
-        settings.CELERY_TASK_DEFAULT_QUEUE,
-        "--loglevel=INFO",
-        "--without-mingle",
-        "--without-gossip",
-        "-n",
-        f"{settings.SEARCH_INDEX_PREFIX}-matching@%h",
-    ]
-    root = Path(__file__).resolve().parent.parent
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while "ready." not in log_path.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
+    """A real Celery worker for the module; yields the path of its log."""
+    with celery_worker(tmp_path_factory.mktemp("worker"), "matching") as log_path:
         yield log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
 def real_tasks(celery_worker_process):
-    """This process sends tasks to the broker (the worker runs them) instead of running them."""
-    from zoneportal.celery import app
-
-    app.conf.task_always_eager = False
-    yield celery_worker_process
-    app.conf.task_always_eager = True
+    with tasks_sent_to_the_broker():
+        yield celery_worker_process
 
 
 def eventually(condition, timeout: float = 60):

@@ -6,12 +6,7 @@ index prefix. Tests are transactional so the worker sees committed rows.
 """
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -21,80 +16,28 @@ from search import indexing
 from search.client import get_client
 from tests.factories import make_policy
 from tests.services import paused, port_of
+from tests.workers import celery_worker, tasks_sent_to_the_broker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ROOT = Path(__file__).resolve().parent.parent
 ES_PORT = port_of(settings.ELASTICSEARCH_URL)
 WAIT = 60  # seconds a worker gets to bring the index in line
-
-
-def _database_url(settings_dict) -> str:
-    user = quote(settings_dict["USER"] or "", safe="")
-    password = quote(settings_dict["PASSWORD"] or "", safe="")
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or "5432"
-    return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """A Celery worker process for this module; its log file is returned."""
-    from django.conf import settings
-    from django.db import connection
-
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="zoneportal.settings.test",
-        DATABASE_URL=_database_url(connection.settings_dict),
-        ZP_TEST_INDEX_PREFIX=settings.SEARCH_INDEX_PREFIX,
-        ZP_TEST_TASKS_EAGER="false",
-        ZP_TEST_WRITE_TIMEOUT="2",  # a hung node fails an attempt fast: the retries show
-        PYTHONUNBUFFERED="1",
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "zoneportal",
-        "worker",
-        "--pool=solo",
-        "-Q",
-        settings.CELERY_TASK_DEFAULT_QUEUE,
-        "--loglevel=INFO",
-        "--without-mingle",
-        "--without-gossip",
-        "-n",
-        f"{settings.SEARCH_INDEX_PREFIX}@%h",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while "ready." not in log_path.read_text(errors="replace"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
+    # A hung node fails an attempt fast, so the retries show in the log.
+    with celery_worker(
+        tmp_path_factory.mktemp("worker"), "indexing", ZP_TEST_WRITE_TIMEOUT="2"
+    ) as log_path:
         yield log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
 def real_tasks(worker):
-    """This process sends tasks to the broker instead of running them itself."""
-    from zoneportal.celery import app
-
-    app.conf.task_always_eager = False
-    yield worker
-    app.conf.task_always_eager = True
+    with tasks_sent_to_the_broker():
+        yield worker
 
 
 def document(page_id):
