@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .reference import INDUSTRY_CODE_RE
+
 
 class UserManager(BaseUserManager):
     """Manager for a user model whose login identifier is the e-mail address."""
@@ -130,9 +132,7 @@ class QualificationType(BilingualName):
 
 def industry_code_error(code: str) -> str | None:
     """Why a GB/T 4754 code is not acceptable for a company, or None."""
-    import re
-
-    if not re.fullmatch(r"[A-T][0-9]{2,4}", code):
+    if not INDUSTRY_CODE_RE.match(code):
         return _(
             "%(code)s is not a GB/T 4754 industry code (a section letter and 2-4 digits, "
             "e.g. I6513)."

@@ -3,8 +3,13 @@
 A data migration seeds them; staff extend them in the admin. Names are the standard's names.
 """
 
+import re
+
 # Section letters of GB/T 4754-2017 (A-T).
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
+# The form of a GB/T 4754 code as policies and companies use it: a section letter and 2-4
+# digits (I65, I6513).
+INDUSTRY_CODE_RE = re.compile(r"^[A-T][0-9]{2,4}$")
 
 # (code, Chinese name, English name)
 INDUSTRIES = [

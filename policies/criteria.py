@@ -13,13 +13,12 @@ place that validates such an object; the editor's form, the import command and t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from enterprises.reference import SIZES
+from enterprises.reference import INDUSTRY_CODE_RE, SIZES
 
 LIST_KEYS = ("industries", "areas", "sizes", "qualifications_all", "qualifications_any")
 INTEGER_KEYS = ("min_years_established", "min_employees")
@@ -27,7 +26,6 @@ DECIMAL_KEYS = ("min_rd_ratio", "min_revenue_wan", "max_revenue_wan")
 BOOLEAN_KEYS = ("requires_good_credit",)
 ALL_KEYS = LIST_KEYS + INTEGER_KEYS + DECIMAL_KEYS + BOOLEAN_KEYS
 
-INDUSTRY_CODE_RE = re.compile(r"^[A-T][0-9]{2,4}$")
 SIZE_CODES = tuple(code for code, _zh, _en in SIZES)
 
 # Upper bounds that catch typing slips (an amount in yuan typed where 万元 is meant).
