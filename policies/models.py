@@ -1,13 +1,19 @@
 """Policies: the issuing departments, the policy index and PolicyPage with its criteria."""
 
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -23,6 +29,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.models import PortalPage, is_english
+from enterprises.models import private_storage
 from zoneportal.clock import local_today
 
 from .criteria import Criteria, CriteriaError
@@ -183,6 +190,18 @@ class PolicyPage(PortalPage):
         _("maximum amount (10,000 CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     criteria = models.JSONField(_("eligibility criteria"), default=dict, blank=True)
+    exclusivity_group = models.ForeignKey(
+        "policies.ExclusivityGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="policies",
+        verbose_name=_("exclusivity group"),
+        help_text=_(
+            "A company may hold only one approval a year among the policies of a group "
+            "(从高从优不重复)."
+        ),
+    )
     tags = ClusterTaggableManager(through=PolicyPageTag, blank=True, verbose_name=_("tags"))
 
     objects = PolicyPageManager()
@@ -243,10 +262,15 @@ class PolicyPage(PortalPage):
             heading=_("Figures and credit"),
         ),
     ]
+    application_panels = [
+        FieldPanel("exclusivity_group"),
+        InlinePanel("programmes", heading=_("Programmes"), label=_("Programme")),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(eligibility_panels, heading=_("Eligibility")),
+            ObjectList(application_panels, heading=_("Applications")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -387,3 +411,422 @@ class HolidayCalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date.isoformat()} {self.name} ({self.get_kind_display()})"
+
+
+# --- programmes and applications (申报项目与项目申报) -----------------------------------------
+class ExclusivityGroup(models.Model):
+    """Policies of which a company may hold only one approval a year (从高从优不重复)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Shown to applicants when an earlier approval blocks a new application."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("exclusivity group")
+        verbose_name_plural = _("exclusivity groups")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.name_en if is_english() and self.name_en else self.name
+
+
+ACCEPTED_FILE_KINDS = [
+    ("pdf", "PDF"),
+    ("jpeg", "JPEG"),
+    ("png", "PNG"),
+    ("docx", "DOCX (Word)"),
+    ("xlsx", "XLSX (Excel)"),
+]
+
+
+class RequiredDocumentBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("name"), max_length=100)
+    name_en = blocks.CharBlock(label=_("name (English)"), max_length=200, required=False)
+    description = blocks.TextBlock(label=_("description"), required=False)
+    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+    accepted = blocks.MultipleChoiceBlock(
+        label=_("accepted file types"),
+        choices=ACCEPTED_FILE_KINDS,
+        default=["pdf"],
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+
+
+class QuestionBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("question"), max_length=200)
+    label_en = blocks.CharBlock(label=_("question (English)"), max_length=300, required=False)
+    help_text = blocks.CharBlock(label=_("help text"), max_length=300, required=False)
+    kind = blocks.ChoiceBlock(
+        label=_("kind of answer"),
+        choices=[("text", _("Text")), ("number", _("Number")), ("choice", _("Choice"))],
+        default="text",
+    )
+    choices = blocks.TextBlock(
+        label=_("choices"),
+        required=False,
+        help_text=_("For a choice question: one choice per line."),
+    )
+    required = blocks.BooleanBlock(label=_("required"), required=False, default=True)
+
+    class Meta:
+        icon = "help"
+        label = _("Question")
+
+
+class Programme(Orderable):
+    """A call for applications (申报项目) under a policy, edited with the policy."""
+
+    page = ParentalKey(PolicyPage, on_delete=models.CASCADE, related_name="programmes")
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"), help_text=_("China Standard Time."))
+    closes_at = models.DateTimeField(_("closes at"), help_text=_("China Standard Time."))
+    max_amount = models.DecimalField(
+        _("maximum amount per company (yuan)"), max_digits=14, decimal_places=2
+    )
+    budget = models.DecimalField(_("total budget (yuan)"), max_digits=16, decimal_places=2)
+    review_days = models.PositiveSmallIntegerField(
+        _("promised review time (working days)"),
+        default=15,
+        help_text=_("Counted in working days from the day an application is accepted."),
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("public notice period (working days)"), default=5
+    )
+    objection_contact = models.CharField(
+        _("contact for objections"),
+        max_length=200,
+        blank=True,
+        help_text=_("Telephone or e-mail shown on the public notice (公示)."),
+    )
+    documents = StreamField(
+        [("document", RequiredDocumentBlock())],
+        blank=True,
+        verbose_name=_("required documents"),
+    )
+    questions = StreamField(
+        [("question", QuestionBlock())], blank=True, verbose_name=_("extra questions")
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldRowPanel([FieldPanel("max_amount"), FieldPanel("budget")]),
+        FieldRowPanel(
+            [FieldPanel("review_days"), FieldPanel("notice_days"), FieldPanel("objection_contact")]
+        ),
+        FieldPanel("documents"),
+        FieldPanel("questions"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.name_en if is_english() and self.name_en else self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The window closes before it opens.")
+        if self.max_amount is not None and self.max_amount <= 0:
+            errors["max_amount"] = _("The maximum amount must be more than zero.")
+        if (
+            self.budget is not None
+            and self.max_amount is not None
+            and self.budget < self.max_amount
+        ):
+            errors["budget"] = _("The budget is smaller than the maximum amount for one company.")
+        if errors:
+            raise ValidationError(errors)
+
+    def window_state(self, now=None) -> str:
+        """``upcoming``, ``open`` or ``closed`` by the server's clock."""
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+    def is_open(self, now=None) -> bool:
+        return self.window_state(now) == "open"
+
+    def required_documents(self) -> list:
+        """(id, value) of each required-document block, in order."""
+        return [(block.id, block.value) for block in self.documents]
+
+    def question_list(self) -> list:
+        return [(block.id, block.value) for block in self.questions]
+
+    def approved_total(self):
+        total = self.applications.filter(state__in=Application.DECIDED_APPROVED).aggregate(
+            total=models.Sum("amount_approved")
+        )["total"]
+        return total or Decimal("0")
+
+    def remaining_budget(self):
+        return self.budget - self.approved_total()
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted for review")
+    RETURNED = "returned", _("Returned for revision")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved (public notice)")
+    FINAL = "final", _("Approved (final)")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    """A company's application to a programme (项目申报), from draft to decision."""
+
+    State = ApplicationState
+    # States that no longer hold the company's one place in the programme.
+    ENDED = (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
+    DECIDED_APPROVED = (ApplicationState.APPROVED, ApplicationState.FINAL)
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("programme"),
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("enterprise"),
+    )
+    reference = models.CharField(
+        _("reference number"), max_length=20, unique=True, null=True, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=ApplicationState.choices, default="draft"
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # The applicant's answers, section by section.
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    project_title = models.CharField(_("project title"), max_length=200, blank=True)
+    project_summary = models.TextField(_("project summary"), blank=True)
+    answers = models.JSONField(_("answers to the extra questions"), default=dict, blank=True)
+    amount_requested = models.DecimalField(
+        _("amount requested (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    declaration_accepted_at = models.DateTimeField(_("declaration accepted at"), null=True)
+    declaration_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sections_touched = models.JSONField(default=list, blank=True)
+    confirmed_unknowns = models.JSONField(
+        _("facts the applicant confirmed"), default=list, blank=True
+    )
+
+    # Kept at submission: the profile and the eligibility explanation as they were then.
+    profile_snapshot = models.JSONField(_("profile at submission"), default=dict, blank=True)
+    eligibility_snapshot = models.JSONField(
+        _("eligibility at submission"), default=dict, blank=True
+    )
+
+    submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    last_submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_date = models.DateField(_("promised decision date"), null=True, blank=True)
+    due_date_complete = models.BooleanField(default=True, editable=False)
+    return_reasons = models.JSONField(_("reasons for return"), default=dict, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    amount_approved = models.DecimalField(
+        _("amount approved (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    notice_until = models.DateField(_("public notice until"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("final at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "enterprise"],
+                condition=~Q(state__in=["rejected", "withdrawn"]),
+                name="one_live_application_per_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__isnull=True) | Q(amount_requested__gt=0),
+                name="application_amount_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_date"]),
+            models.Index(fields=["enterprise", "state"]),
+        ]
+
+    def __str__(self):
+        return self.reference or _("Draft application %(pk)s") % {"pk": self.pk}
+
+    @property
+    def policy(self) -> PolicyPage:
+        return self.programme.page.specific
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in (
+            ApplicationState.APPROVED,
+            ApplicationState.FINAL,
+            ApplicationState.REJECTED,
+        )
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or local_today()
+        return (
+            self.state == ApplicationState.ACCEPTED
+            and self.due_date is not None
+            and today > self.due_date
+        )
+
+    def days_waiting(self, today=None) -> int | None:
+        """Working days since the application last reached the reviewers (None if not there)."""
+        from .workdays import as_local_date, working_days_between
+
+        if self.state not in (
+            ApplicationState.SUBMITTED,
+            ApplicationState.RESUBMITTED,
+            ApplicationState.ACCEPTED,
+        ):
+            return None
+        since = self.last_submitted_at or self.submitted_at
+        if since is None:
+            return None
+        return working_days_between(as_local_date(since), today or local_today())
+
+
+def application_upload_to(instance, filename):
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class ApplicationDocument(models.Model):
+    """A file an applicant uploaded for one of the programme's required documents."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    requirement_id = models.CharField(max_length=64)
+    file = models.FileField(
+        _("file"), upload_to=application_upload_to, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "requirement_id"], name="one_file_per_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """One step in an application's life: who, when, from which state to which, and why.
+
+    ``comment`` and ``reasons`` are shown to the applicant; ``internal_note`` only to staff.
+    """
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        REVIEWER = "reviewer", _("Reviewer")
+        SYSTEM = "system", _("System")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20)
+    from_state = models.CharField(_("from"), max_length=12, choices=ApplicationState.choices)
+    to_state = models.CharField(_("to"), max_length=12, choices=ApplicationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reasons = models.JSONField(_("reasons per item"), default=dict, blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
+
+class ReferenceCounter(models.Model):
+    """The last application reference number given out in a year (CDHT-2026-000123)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"

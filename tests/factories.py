@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -147,3 +148,139 @@ def make_member(enterprise, email=None, role="member"):
     user = make_user(email or f"member{next(_counter)}@test.example")
     Membership.objects.create(user=user, enterprise=enterprise, role=role)
     return user
+
+
+# --- programmes and applications ------------------------------------------------------------
+DOCUMENTS = [
+    {
+        "type": "document",
+        "id": "doc-audit",
+        "value": {
+            "name": "审计报告",
+            "name_en": "Audit report",
+            "description": "上一年度财务审计报告。",
+            "required": True,
+            "accepted": ["pdf"],
+        },
+    },
+    {
+        "type": "document",
+        "id": "doc-rd",
+        "value": {
+            "name": "研发费用明细表",
+            "name_en": "R&D expense statement",
+            "description": "",
+            "required": False,
+            "accepted": ["pdf", "xlsx"],
+        },
+    },
+]
+QUESTIONS = [
+    {
+        "type": "question",
+        "id": "q-staff",
+        "value": {
+            "label": "研发人员数",
+            "label_en": "R&D staff",
+            "help_text": "",
+            "kind": "number",
+            "choices": "",
+            "required": True,
+        },
+    },
+    {
+        "type": "question",
+        "id": "q-stage",
+        "value": {
+            "label": "项目阶段",
+            "label_en": "Project stage",
+            "help_text": "",
+            "kind": "choice",
+            "choices": "研发\n试产\n量产",
+            "required": False,
+        },
+    },
+]
+
+
+def make_programme(policy=None, **fields):
+    """A programme open now (until 30 days from now) under ``policy`` (a new one if omitted)."""
+    from django.utils import timezone
+
+    from policies.models import Programme
+
+    policy = policy or make_policy(criteria={})
+    now = timezone.now()
+    values = {
+        "page": policy,
+        "name": f"{policy.title}申报",
+        "name_en": "Test programme",
+        "opens_at": now - datetime.timedelta(days=10),
+        "closes_at": now + datetime.timedelta(days=30),
+        "max_amount": Decimal("500000.00"),
+        "budget": Decimal("2000000.00"),
+        "review_days": 15,
+        "notice_days": 5,
+        "objection_contact": "028-12345678",
+        "documents": DOCUMENTS,
+        "questions": QUESTIONS,
+    }
+    values.update(fields)
+    return Programme.objects.create(**values)
+
+
+def make_verified_enterprise(user=None, **facts):
+    from django.utils import timezone
+
+    enterprise = make_enterprise(user, **facts)
+    enterprise.verification_status = "verified"
+    enterprise.verified_at = timezone.now()
+    enterprise.save(update_fields=["verification_status", "verified_at"])
+    return enterprise
+
+
+def make_reviewer(email=None):
+    from django.contrib.auth.models import Group
+
+    from policies.roles import APPLICATION_REVIEWERS
+
+    user = make_user(email or f"reviewer{next(_counter)}@zone.example", is_staff=True)
+    user.groups.add(Group.objects.get(name=APPLICATION_REVIEWERS))
+    return user
+
+
+def pdf_upload(name="report.pdf", body=b"%PDF-1.4\n% test document\n%%EOF\n"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def make_application(enterprise=None, programme=None, *, user=None, complete=True, submit=False):
+    """A draft (complete unless told otherwise), optionally submitted, by a company's admin."""
+    from policies.applications import services
+
+    programme = programme or make_programme()
+    if enterprise is None:
+        enterprise = make_verified_enterprise()
+    user = user or enterprise.memberships.order_by("pk").first().user
+    application = services.start_application(enterprise, programme, by=user)
+    if complete:
+        application = services.save_answers(
+            application,
+            by=user,
+            section="project",
+            project_title="智能制造研发项目",
+            project_summary="研发新一代工业控制软件。",
+            answers={"q-staff": 12, "q-stage": "研发"},
+        )
+        application = services.save_answers(
+            application, by=user, section="amount", amount_requested=Decimal("300000.00")
+        )
+        services.add_document(application, by=user, requirement_id="doc-audit", upload=pdf_upload())
+        application = services.save_answers(
+            application, by=user, section="applicant", contact_phone="028-88886666"
+        )
+        application = services.accept_declaration(application, by=user)
+    if submit:
+        application = services.submit(application, by=user).application
+    return application

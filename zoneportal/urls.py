@@ -32,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("enterprise/", include("enterprises.urls")),
     path("enterprise/messages/", include("search.notification_urls")),
+    path("applications/", include("policies.applications.urls")),
+    path("notices/approvals/", include("policies.applications.public_urls")),
     path("", include("search.match_urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),

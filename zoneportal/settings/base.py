@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.reverse_tasks.daily_notifications",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Public notices that ended become final; draft and correction reminders; reviewer digest.
+    "daily-applications": {
+        "task": "policies.tasks.daily_applications",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Subsidy applications: the state machine, the services that move an application, its pages."""
