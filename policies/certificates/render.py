@@ -1,0 +1,92 @@
+"""A certificate as a PDF: HTML from a template, WeasyPrint, PDF/A-3b with document metadata.
+
+``render_pdf(content)`` is pure: the same content gives the same page (the PDF's bytes still
+differ between renderings, as WeasyPrint writes a fresh document identifier; the certificate's
+SHA-256 is therefore taken of the file that is stored, once).
+
+Cost: the stylesheet is parsed once per process and one ``FontConfiguration`` is reused, so a
+warm rendering does no font discovery again; fonts are subset to the characters used
+(WeasyPrint's default), which keeps the file small despite a 20 MB CJK font collection.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .artwork import emblem_svg, qr_svg, seal_svg
+from .content import CertificateContent
+
+TEMPLATE = "certificates/certificate.html"
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "certificates" / "certificate.css"
+PDF_VARIANT = "pdf/a-3b"
+
+_lock = threading.Lock()  # WeasyPrint's font configuration is not meant for concurrent use
+
+
+@functools.cache
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheet() -> CSS:
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), font_config=_font_config())
+
+
+# Past this many characters of long text (company, policy, department, amount in words) the page
+# uses the compact layout: smaller type, and the English statement left to the bilingual table.
+COMPACT_FROM = 78
+
+
+def is_compact(content: CertificateContent) -> bool:
+    """Whether the certificate needs the compact layout to stay on one page."""
+    length = (
+        len(content.enterprise_name)
+        + len(content.policy_title)
+        + len(content.department)
+        + len(content.amount_capitals)
+        + len(content.granted)
+        + len(content.policy_title_en) // 3
+    )
+    return length > COMPACT_FROM
+
+
+def render_html(content: CertificateContent, *, signature: str | None = None) -> str:
+    """The certificate's HTML (also useful to look at in a browser while designing it)."""
+    url = content.verification_url(signature)
+    created = timezone.make_aware(
+        datetime.datetime.combine(content.issued_date, datetime.time(0, 0)),
+        timezone.get_fixed_timezone(8 * 60),  # Asia/Shanghai has no daylight saving time
+    )
+    return render_to_string(
+        TEMPLATE,
+        {
+            "c": content,
+            "url": url,
+            "emblem": emblem_svg(),
+            "seal": seal_svg(content.department),
+            "qr": qr_svg(url),
+            "compact": is_compact(content),
+            "created": created.isoformat(),
+        },
+    )
+
+
+def render_pdf(content: CertificateContent, *, signature: str | None = None) -> bytes:
+    """The certificate as PDF/A-3b bytes; ``signature`` defaults to the content's own."""
+    html = render_html(content, signature=signature)
+    with _lock:
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=[_stylesheet()],
+            font_config=_font_config(),
+            pdf_variant=PDF_VARIANT,
+        )
