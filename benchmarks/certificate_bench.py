@@ -1,0 +1,241 @@
+#!/usr/bin/env python
+"""Certificate benchmark: render time of one certificate, warm (issue 6, "Acceptance").
+
+    DJANGO_SETTINGS_MODULE=zoneportal.settings.test .venv/bin/python \
+        benchmarks/certificate_bench.py [--renders 60 --warmup 5 --seed 7] [--json out.json]
+
+1. **Render** (target: median ≤ 300 ms warm): ``policies.certificates.render.render_pdf`` — the
+   template, the inline SVG (emblem, seal, QR code), WeasyPrint's layout and the PDF/A-3b file
+   with subset, embedded fonts — for ``--renders`` certificates with varied companies, policies
+   and amounts (so each one's font subset differs, as real ones do), after ``--warmup``
+   renderings in the same process (the worker's steady state: fonts discovered, stylesheet
+   parsed). Prints median, p95, min and max, and the share of the HTML step.
+2. **Worker throughput over 500 certificates**: needs the issuing task
+   (``policies.tasks.issue_certificate``) and its models; see ``worker_throughput`` below.
+
+No database, no network: the render is pure code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGET_MS = 300.0
+
+COMPANY_HEADS = ["成都", "四川", "蓉城", "天府", "高新", "锦江", "西部", "芯"]
+COMPANY_CORES = [
+    "蓉芯微电子",
+    "云图智联",
+    "天府生物医药",
+    "极光数据",
+    "锐思软件",
+    "博瑞康医疗器械",
+    "星河算力",
+    "迈普通信",
+    "麟海光电",
+    "骏翔航空装备",
+    "汇智创新",
+    "青禾新材料",
+    "华耀半导体",
+    "瀚宇信息",
+    "德晟精密制造",
+    "睿鹰检测",
+    "沐阳新能源",
+    "岷江智能装备",
+]
+COMPANY_TAILS = ["科技有限公司", "股份有限公司", "技术有限公司", "有限责任公司"]
+GRANTS = [
+    (
+        "研发投入补助",
+        "R&D investment subsidy",
+        "成都高新区支持企业加大研发投入的若干政策",
+        "Measures to support enterprise R&D investment",
+        "成高管发〔2024〕3号",
+        "成都高新区科技创新局",
+        "Science and Technology Innovation Bureau, Chengdu High-tech Zone",
+    ),
+    (
+        "高新技术企业认定奖励",
+        "Award for first HNTE recognition",
+        "成都高新区关于促进高新技术企业高质量发展的实施细则",
+        "Rules for high-quality HNTE development",
+        "成高科发〔2025〕12号",
+        "成都高新区科技创新局",
+        "Science and Technology Innovation Bureau, Chengdu High-tech Zone",
+    ),
+    (
+        "首台套重大技术装备奖励",
+        "Award for first major technical equipment",
+        "成都高新区推动制造业高质量发展若干政策",
+        "Measures for high-quality manufacturing",
+        "成高经发〔2025〕7号",
+        "成都高新区经济运行局",
+        "Economic Operation Bureau, Chengdu High-tech Zone",
+    ),
+    (
+        "中小微企业贷款贴息",
+        "Loan interest subsidy for small businesses",
+        "成都高新区金融支持实体经济发展的若干措施",
+        "Financial support for the real economy",
+        "成高财发〔2024〕21号",
+        "成都高新区财政金融局",
+        "Finance Bureau, Chengdu High-tech Zone",
+    ),
+]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneportal.settings.test")
+    import django
+
+    django.setup()
+    # WeasyPrint logs every step at INFO; that is noise here.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def credit_code(rng: random.Random) -> str:
+    """A well-formed unified social credit code (with its check character)."""
+    from enterprises.credit_code import check_character
+
+    body = "91510100" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    return body + check_character(body)
+
+
+def sample_contents(count: int, seed: int):
+    from policies.certificates.content import CertificateContent
+    from policies.signing import new_certificate_number
+
+    rng = random.Random(seed)  # noqa: S311 — reproducible test data, not secrets
+    contents = []
+    for _ in range(count):
+        granted, granted_en, title, title_en, docno, dept, dept_en = rng.choice(GRANTS)
+        name = rng.choice(COMPANY_HEADS) + rng.choice(COMPANY_CORES) + rng.choice(COMPANY_TAILS)
+        cents = rng.choice([rng.randrange(100, 10**9) * 100, rng.randrange(1, 10**11)])
+        contents.append(
+            CertificateContent(
+                number=new_certificate_number(2026),
+                enterprise_name=name,
+                credit_code=credit_code(rng),
+                granted=granted,
+                granted_en=granted_en,
+                amount=Decimal(cents).scaleb(-2),
+                policy_title=title,
+                policy_title_en=title_en,
+                document_number=docno,
+                department=dept,
+                department_en=dept_en,
+                issued_date=datetime.date(2026, rng.randint(1, 12), rng.randint(1, 28)),
+                site="https://qyfw.cdht.gov.cn",
+            )
+        )
+    return contents
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (no interpolation): a value that was actually measured."""
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered) + 0.5 - 1e-9))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def render_time(renders: int, warmup: int, seed: int) -> dict:
+    from policies.certificates.render import render_html, render_pdf
+
+    contents = sample_contents(warmup + renders, seed)
+    started = time.perf_counter()
+    render_pdf(contents[0])
+    cold_ms = (time.perf_counter() - started) * 1000
+    for content in contents[1:warmup]:
+        render_pdf(content)
+    timings, html_timings, sizes = [], [], []
+    for content in contents[warmup:]:
+        started = time.perf_counter()
+        render_html(content)
+        html_timings.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        pdf = render_pdf(content)
+        timings.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(pdf))
+    return {
+        "renders": renders,
+        "cold_first_ms": round(cold_ms, 1),
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "min_ms": round(min(timings), 1),
+        "max_ms": round(max(timings), 1),
+        "html_median_ms": round(statistics.median(html_timings), 1),
+        "pdf_median_bytes": int(statistics.median(sizes)),
+    }
+
+
+def worker_throughput(count: int) -> dict | None:
+    """Certificates per second of one real Celery worker issuing ``count`` certificates.
+
+    Not measurable yet: it needs the Certificate model and ``policies.tasks.issue_certificate``
+    (phase 2 of issue 6, after the application models of issue 5). It will: create ``count``
+    approved applications in a private database, start one worker (``tests.workers``), queue
+    ``issue_certificate`` for each, and time from the first queued task to the last certificate
+    row, rendering, storing the PDF and its SHA-256 included.
+    """
+    return None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--renders", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--throughput", type=int, default=500, help="certificates for step 2")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    setup_django()
+
+    load = os.getloadavg()
+    print(
+        f"Certificate benchmark · {platform.node()} · {os.cpu_count()} CPUs · "
+        f"Python {platform.python_version()} · load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    figures = {"render": render_time(args.renders, max(1, args.warmup), args.seed)}
+    render = figures["render"]
+    verdict = "PASS" if render["median_ms"] <= TARGET_MS else "MISS"
+    print(f"\n1. Render one certificate (warm, {render['renders']} renderings, PDF/A-3b)")
+    print(
+        f"   median {render['median_ms']:.0f} ms   p95 {render['p95_ms']:.0f} ms   "
+        f"min {render['min_ms']:.0f} ms   max {render['max_ms']:.0f} ms   "
+        f"target ≤ {TARGET_MS:.0f} ms median: {verdict}"
+    )
+    print(
+        f"   first (cold) rendering {render['cold_first_ms']:.0f} ms; HTML step median "
+        f"{render['html_median_ms']:.1f} ms; PDF median {render['pdf_median_bytes'] / 1024:.0f} KiB"
+    )
+
+    throughput = worker_throughput(args.throughput)
+    figures["worker"] = throughput
+    print(f"\n2. Worker throughput over {args.throughput} certificates")
+    if throughput is None:
+        print("   not measured yet: needs policies.tasks.issue_certificate (issue 6, phase 2)")
+    load = os.getloadavg()
+    print(f"\nload after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
