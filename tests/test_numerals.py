@@ -306,3 +306,21 @@ invalid_amounts = st.one_of(
 def test_invalid_amounts_always_raise(amount):
     with pytest.raises(ValueError):
         amount_in_capitals(amount)
+
+
+def test_every_amount_below_one_hundred_thousand_yuan_exhaustively():
+    """Every whole amount 0..99 999 yuan (all zero patterns of one 万 boundary), no sampling."""
+    for yuan in range(100_000):
+        text = amount_in_capitals(yuan)
+        assert parse_capitals(text) == yuan, text
+        if yuan:
+            assert text.count("零") == expected_zeros_in_yuan(yuan), text
+        assert "零零" not in text
+
+
+def test_every_jiao_and_fen_after_every_yuan_ending():
+    """All 100 fractions after yuan parts ending in each zero pattern, and after none."""
+    for yuan in (0, 1, 10, 100, 1000, 10000, 10**8, 10**8 + 1, 10**11):
+        for cents in range(100):
+            amount = Decimal(yuan * 100 + cents).scaleb(-2)
+            assert parse_capitals(amount_in_capitals(amount)) == amount
