@@ -81,6 +81,9 @@ class PolicyDocument(Document):
 
     crit_keys = Keyword()
     crit_industries = Keyword()
+    # The GB/T 4754 divisions (first three characters) of ``crit_industries``, once each: the
+    # industry facet counts them with one ``terms`` aggregation.
+    crit_divisions = Keyword()
     crit_areas = Keyword()
     crit_sizes = Keyword()
     crit_quals_all = Keyword()
@@ -119,6 +122,7 @@ def criteria_fields(criteria) -> dict:
     """The ``crit_*`` fields of a policy document for a ``policies.criteria.Criteria``."""
     fields = {"crit_keys": criteria.restricted_keys()}
     fields["crit_industries"] = list(criteria.industries)
+    fields["crit_divisions"] = sorted({code[:3] for code in criteria.industries})
     fields["crit_areas"] = list(criteria.areas)
     fields["crit_sizes"] = list(criteria.sizes)
     fields["crit_quals_all"] = list(criteria.qualifications_all)

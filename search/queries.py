@@ -372,12 +372,14 @@ class PolicyQuery:
         ]
 
     def facet_aggregation(self, facet: Facet) -> dict:
+        inner: dict | None
+        extra: dict = {}
         if facet.name == "industry":
-            values = {code: industry_admits(code) for code in self.industry_codes}
-            inner = {"filters": {"filters": values}} if values else None
+            inner, extra = self._admits_counts(
+                "industries", "crit_divisions", self.industry_codes, industry_admits
+            )
         elif facet.name == "area":
-            values = {code: area_admits(code) for code in self.area_codes}
-            inner = {"filters": {"filters": values}} if values else None
+            inner, extra = self._admits_counts("areas", "crit_areas", self.area_codes, area_admits)
         elif facet.name == "status":
             inner = {
                 "filters": {"filters": {v: status_clause(v, self.today) for v in STATUS_VALUES}}
@@ -389,12 +391,46 @@ class PolicyQuery:
         others = self.filter_clauses(without=facet.name)
         aggregation: dict = {"filter": {"bool": {"filter": others}}}
         if inner:
-            aggregation["aggs"] = {"values": inner}
-        if facet.name == "industry" and inner:
-            # The industries the matching policies name: only those are offered (every
-            # industry admits the policies without an industry criterion).
-            aggregation["aggs"]["listed"] = {"terms": {"field": "industries", "size": 500}}
+            aggregation["aggs"] = {"values": inner, **extra}
         return aggregation
+
+    @staticmethod
+    def _admits_counts(key: str, field_name: str, codes: list[str], admits) -> tuple:
+        """Counts per code of the policies that admit it, for industry and area.
+
+        A policy admits a code when it does not restrict ``key`` or lists the code (industry:
+        a code of that division, ``crit_divisions``). The two groups are disjoint, so the count
+        of a code is the ``unrestricted`` count plus the code's ``terms`` bucket: one pass over
+        the hits instead of one ``filters`` bucket (with ``prefix`` queries) per code. Codes that
+        are not divisions (never offered by the portal) fall back to one filter each.
+        """
+        if not codes:
+            return None, {}
+        if field_name == "crit_divisions" and any(len(code) != 3 for code in codes):
+            listed = {"listed": {"terms": {"field": "industries", "size": 500}}}
+            return {"filters": {"filters": {code: admits(code) for code in codes}}}, listed
+        inner = {"terms": {"field": field_name, "include": list(codes), "size": len(codes)}}
+        unrestricted = {"filter": {"bool": {"must_not": [{"term": {"crit_keys": key}}]}}}
+        return inner, {"unrestricted": unrestricted}
+
+    def aggregations(self) -> dict:
+        """Every facet's aggregation, under one ``filters`` bucket holding every hit.
+
+        At the top level Elasticsearch runs a ``filter`` aggregation "filter by filter": the
+        whole query again, intersected with the facet's filter, once per facet (eight times
+        the query for seven facets). Under a parent bucket each facet is collected in the one
+        pass over the hits. The ``other_bucket_key`` (always empty) is what keeps the parent
+        itself from being run filter by filter. ``facet_results`` unwraps the response.
+        """
+        return {
+            FACETS_AGGREGATION: {
+                "filters": {
+                    "filters": {"all": {"match_all": {}}},
+                    "other_bucket_key": "_none",
+                },
+                "aggs": {name: self.facet_aggregation(facet) for name, facet in FACETS.items()},
+            }
+        }
 
     # --- highlights ---------------------------------------------------------------------
     def highlight(self) -> dict | None:
@@ -431,7 +467,7 @@ class PolicyQuery:
         params = self.params
         body: dict = {
             "query": self.scored_query(),
-            "aggs": {name: self.facet_aggregation(facet) for name, facet in FACETS.items()},
+            "aggs": self.aggregations(),
             "sort": self.sort(),
             "from": params.window()[0],
             "size": params.window()[1],
@@ -447,6 +483,38 @@ class PolicyQuery:
         if self.suggest and params.q:
             body["suggest"] = suggestion_request(params.q)
         return body
+
+
+FACETS_AGGREGATION = "facets"
+
+
+def facet_results(aggregations: dict) -> dict[str, dict]:
+    """Each facet's aggregation result (name → result) from a response's ``aggregations``."""
+    wrapper = aggregations.get(FACETS_AGGREGATION)
+    if not wrapper:
+        return {}
+    return wrapper.get("buckets", {}).get("all", {})
+
+
+def facet_counts(aggregation: dict, codes=()) -> list[tuple[str, int]]:
+    """(value, count) pairs of one facet's result; ``codes`` are the values offered for the
+    industry and area facets (their counts are ``unrestricted`` plus the code's bucket)."""
+    raw = aggregation.get("values", {}).get("buckets", [])
+    if isinstance(raw, dict):  # a filters aggregation: value → bucket
+        return [(value, bucket["doc_count"]) for value, bucket in raw.items()]
+    found = [(str(bucket["key"]), bucket["doc_count"]) for bucket in raw]
+    if "unrestricted" not in aggregation:
+        return found
+    free = aggregation["unrestricted"]["doc_count"]
+    listed = dict(found)
+    return [(code, free + listed.get(code, 0)) for code in codes]
+
+
+def listed_codes(aggregation: dict) -> set[str]:
+    """The industry divisions that the policies found name (only those are offered)."""
+    if "listed" in aggregation:  # the filters fallback
+        return {str(b["key"])[:3] for b in aggregation["listed"].get("buckets", [])}
+    return {str(b["key"]) for b in aggregation.get("values", {}).get("buckets", [])}
 
 
 def suggestion_request(q: str, size: int = 5) -> dict:

@@ -23,7 +23,16 @@ from zoneportal.clock import local_today
 from . import analysis, fallback
 from .client import get_client
 from .documents import index_name
-from .queries import FACETS, YES, PolicyQuery, SearchParams, suggestion_request
+from .queries import (
+    FACETS,
+    YES,
+    PolicyQuery,
+    SearchParams,
+    facet_counts,
+    facet_results,
+    listed_codes,
+    suggestion_request,
+)
 
 logger = logging.getLogger(__name__)
 # Set this logger to DEBUG while tuning ranking: each search then logs why its first hits scored.
@@ -242,16 +251,14 @@ def _hydrate(raw_hits: list[dict]) -> list[Hit]:
 
 def _facets(aggregations, params, departments, industries, areas) -> dict[str, FacetResult]:
     facets = {}
+    results = facet_results(aggregations)
     for name in FACETS:
-        aggregation = aggregations.get(name)
+        aggregation = results.get(name)
         if aggregation is None:
             continue
         selected = set(params.filters.get(name, []))
-        raw = aggregation.get("values", {}).get("buckets", [])
-        if isinstance(raw, dict):  # a filters aggregation: value → bucket
-            counts = [(value, bucket["doc_count"]) for value, bucket in raw.items()]
-        else:
-            counts = [(str(bucket["key"]), bucket["doc_count"]) for bucket in raw]
+        codes = {"industry": industries, "area": areas}.get(name, ())
+        counts = facet_counts(aggregation, list(codes))
         # A chosen value stays on offer (to be removed again) even when nothing has it now.
         counts += [
             (value, 0) for value in params.filters.get(name, []) if value not in dict(counts)
@@ -263,7 +270,7 @@ def _facets(aggregations, params, departments, industries, areas) -> dict[str, F
                 continue
             buckets.append(Bucket(value, label, count, value in selected))
         if name == "industry":
-            listed = {b["key"][:3] for b in aggregation.get("listed", {}).get("buckets", [])}
+            listed = listed_codes(aggregation)
             buckets = [b for b in buckets if b.value in listed or b.selected]
         if name in ("industry", "area", "department"):
             buckets.sort(key=lambda b: (-b.count, b.value))
