@@ -1,7 +1,426 @@
-"""The applicant's pages: start, the task list and its sections, check and submit, status."""
+"""The applicant's pages: start, the task list and its sections, check and submit, status.
 
-from django.http import HttpResponse
+Applications are reached only through ``enterprises.access.scoped`` (another company's
+application is a 404) and changed only through ``services`` (whose ``ApplicationError`` messages
+are shown to the applicant with everything they typed kept, never a 500).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from enterprises import access
+
+from ..models import Application, Programme
+from . import services, states
+from .forms import (
+    AmountForm,
+    ApplicantForm,
+    ConfirmUnknownsForm,
+    DeclarationForm,
+    DocumentForm,
+    ProjectForm,
+    WithdrawForm,
+)
+
+SECTION_LABELS = {
+    "applicant": gettext_lazy("Applicant details"),
+    "project": gettext_lazy("Project details"),
+    "amount": gettext_lazy("Amount requested"),
+    "documents": gettext_lazy("Documents"),
+    "declaration": gettext_lazy("Declaration"),
+}
+STATUS_LABELS = {
+    services.NOT_STARTED: gettext_lazy("Not started"),
+    services.IN_PROGRESS: gettext_lazy("In progress"),
+    services.COMPLETE: gettext_lazy("Complete"),
+}
 
 
-def index(request):  # placeholder
-    return HttpResponse("")
+def applicant_view(methods=("GET",)):
+    """Login, then the application (``pk``) within the user's companies (else 404), then method."""
+    allowed = list(methods) + (["HEAD"] if "GET" in methods else [])
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            queryset = access.scoped(
+                request.user,
+                Application.objects.select_related("programme", "programme__page", "enterprise"),
+            )
+            application = get_object_or_404(queryset, pk=pk)
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, application, *args, **kwargs)
+
+        return never_cache(login_required(wrapper))
+
+    return decorator
+
+
+def _context(request, application, **extra):
+    sections = services.sections(application)
+    return {
+        "application": application,
+        "programme": application.programme,
+        "policy": application.policy,
+        "enterprise": application.enterprise,
+        "section": "applications",
+        "sections": [
+            {
+                "key": s.key,
+                "label": SECTION_LABELS[s.key],
+                "status": s.status,
+                "status_label": STATUS_LABELS[s.status],
+                "missing": s.missing,
+                "reason": application.return_reasons.get(s.key, ""),
+            }
+            for s in sections
+        ],
+        "all_complete": all(s.status == services.COMPLETE for s in sections),
+        "item_reasons": _item_reasons(application),
+        **extra,
+    }
+
+
+def _item_reasons(application) -> list[tuple[str, str]]:
+    """The reviewer's reasons for return, each with the name of what it is about."""
+    from .notify import _item_label
+
+    return [(_item_label(application, k), v) for k, v in application.return_reasons.items()]
+
+
+def _edit_guard(request, application):
+    """Send the applicant to the status page when the application can no longer be edited."""
+    if application.is_editable:
+        return None
+    messages.info(
+        request,
+        _("This application is %(state)s and can no longer be changed.")
+        % {"state": application.get_state_display()},
+    )
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _next_step(request, application, section):
+    """ "Save and come back later" returns to the task list; "Continue" goes to the next section."""
+    if "save_draft" in request.POST:
+        messages.success(request, _("Saved. You can come back to it at any time."))
+        return redirect("applications:detail", pk=application.pk)
+    order = list(services.SECTIONS)
+    index = order.index(section)
+    if index + 1 < len(order):
+        return redirect(f"applications:{order[index + 1]}", pk=application.pk)
+    return redirect("applications:check", pk=application.pk)
+
+
+def _data(request):
+    """The posted data, or None on GET (an empty POST must still bind the form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
+# --- list and start ---------------------------------------------------------------------------
+@never_cache
+@login_required
+def index(request):
+    enterprise = access.current_enterprise(request)
+    if enterprise is None:
+        return redirect("enterprises:register")
+    applications = (
+        Application.objects.filter(enterprise=enterprise)
+        .select_related("programme", "programme__page")
+        .order_by("-updated_at")
+    )
+    return render(
+        request,
+        "applications/index.html",
+        {
+            "enterprise": enterprise,
+            "section": "applications",
+            "applications": applications,
+        },
+    )
+
+
+@never_cache
+@login_required
+def start(request, programme_id):
+    """Check the company against the programme, confirm unknown facts, then create the draft."""
+    programme = get_object_or_404(
+        Programme.objects.select_related("page").filter(page__live=True), pk=programme_id
+    )
+    enterprise = access.current_enterprise(request)
+    if enterprise is None:
+        messages.info(request, _("Register your company first; then you can apply."))
+        return redirect("enterprises:register")
+    existing = services.live_application(enterprise, programme)
+    if existing is not None:
+        return redirect("applications:detail", pk=existing.pk)
+    check = services.check_company(enterprise, programme)
+    form = ConfirmUnknownsForm(_data(request), unknown=check.evaluation.unknown if check.ok else ())
+    if request.method == "POST" and check.ok and form.is_valid():
+        try:
+            application = services.start_application(
+                enterprise, programme, by=request.user, confirmed_unknowns=form.confirmed()
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "enterprise": enterprise,
+            "section": "applications",
+            "programme": programme,
+            "policy": programme.page.specific,
+            "check": check,
+            "form": form,
+        },
+    )
+
+
+# --- the task list and the status page --------------------------------------------------------
+@applicant_view()
+def detail(request, application):
+    events = application.events.select_related("actor").exclude(action="start")
+    return render(
+        request,
+        "applications/detail.html",
+        _context(
+            request,
+            application,
+            events=events,
+            documents=_documents(application),
+            can_withdraw=states.allowed("withdraw", application.state, states.APPLICANT),
+        ),
+    )
+
+
+def _documents(application):
+    uploaded = {d.requirement_id: d for d in application.documents.all()}
+    rows = []
+    for block_id, doc in application.programme.required_documents():
+        rows.append(
+            {
+                "id": block_id,
+                "doc": doc,
+                "file": uploaded.get(block_id),
+                "reason": application.return_reasons.get(block_id, ""),
+                "accepted": ", ".join(code.upper() for code in doc["accepted"]),
+            }
+        )
+    return rows
+
+
+def _section_page(request, application, section, form, template, **extra):
+    return render(
+        request,
+        template,
+        _context(request, application, form=form, current=section, **extra),
+    )
+
+
+@applicant_view(methods=("GET", "POST"))
+def applicant(request, application):
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    form = ApplicantForm(_data(request), instance=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_answers(
+                application, by=request.user, section="applicant", **form.cleaned_data
+            )
+        except services.ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _next_step(request, application, "applicant")
+    return _section_page(request, application, "applicant", form, "applications/applicant.html")
+
+
+@applicant_view(methods=("GET", "POST"))
+def project(request, application):
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    form = ProjectForm(_data(request), instance=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_answers(
+                application,
+                by=request.user,
+                section="project",
+                project_title=form.cleaned_data["project_title"],
+                project_summary=form.cleaned_data["project_summary"],
+                answers=form.answers(),
+            )
+        except services.ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _next_step(request, application, "project")
+    return _section_page(request, application, "project", form, "applications/project.html")
+
+
+@applicant_view(methods=("GET", "POST"))
+def amount(request, application):
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    initial = {"amount_requested": application.amount_requested}
+    form = AmountForm(_data(request), initial=initial, programme=application.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_answers(
+                application,
+                by=request.user,
+                section="amount",
+                amount_requested=form.cleaned_data["amount_requested"],
+            )
+        except services.ApplicationError as exc:
+            form.add_error("amount_requested", exc.message)
+        else:
+            return _next_step(request, application, "amount")
+    return _section_page(request, application, "amount", form, "applications/amount.html")
+
+
+@applicant_view(methods=("GET", "POST"))
+def documents(request, application):
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    form = DocumentForm(_data(request), _files(request))
+    failed = None
+    if request.method == "POST" and ("continue" in request.POST or "save_draft" in request.POST):
+        return _next_step(request, application, "documents")
+    if request.method == "POST":
+        failed = request.POST.get("requirement", "")
+        if form.is_valid():
+            try:
+                document = services.add_document(
+                    application,
+                    by=request.user,
+                    requirement_id=form.cleaned_data["requirement"],
+                    upload=form.cleaned_data["file"],
+                )
+            except services.ApplicationError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(
+                    request, _("Uploaded %(name)s.") % {"name": document.original_name}
+                )
+                return redirect("applications:documents", pk=application.pk)
+    return _section_page(
+        request,
+        application,
+        "documents",
+        form,
+        "applications/documents.html",
+        documents=_documents(application),
+        failed=failed,
+    )
+
+
+@applicant_view(methods=("POST",))
+def document_delete(request, application, document_id):
+    try:
+        services.remove_document(application, by=request.user, document_id=document_id)
+    except services.ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The file was removed."))
+    return redirect("applications:documents", pk=application.pk)
+
+
+@applicant_view()
+def document_download(request, application, document_id):
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=document.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@applicant_view(methods=("GET", "POST"))
+def declaration(request, application):
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    form = DeclarationForm(
+        _data(request),
+        initial={"accept": application.declaration_accepted_at is not None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_declaration(application, by=request.user)
+        except services.ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _next_step(request, application, "declaration")
+    return _section_page(request, application, "declaration", form, "applications/declaration.html")
+
+
+@applicant_view(methods=("GET", "POST"))
+def check(request, application):
+    """Check your answers, then submit (or resubmit). A repeated POST shows the confirmation."""
+    if request.method == "POST":
+        try:
+            outcome = services.submit(application, by=request.user)
+        except services.ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("applications:check", pk=application.pk)
+        return redirect("applications:submitted", pk=outcome.application.pk)
+    if (redirect_to := _edit_guard(request, application)) is not None:
+        return redirect_to
+    form = ProjectForm(instance=application)
+    return render(
+        request,
+        "applications/check.html",
+        _context(
+            request,
+            application,
+            documents=_documents(application),
+            answers=[
+                (field.label, application.answers.get(block_id, ""))
+                for (block_id, _q), field in zip(
+                    form.questions, form.question_fields(), strict=True
+                )
+            ],
+        ),
+    )
+
+
+@applicant_view()
+def submitted(request, application):
+    if application.reference is None:
+        return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/submitted.html", _context(request, application))
+
+
+@applicant_view(methods=("GET", "POST"))
+def withdraw(request, application):
+    form = WithdrawForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(application, by=request.user, comment=form.cleaned_data["comment"])
+        except services.ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("applications:detail", pk=application.pk)
+    return render(request, "applications/withdraw.html", _context(request, application, form=form))

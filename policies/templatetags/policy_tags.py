@@ -24,3 +24,13 @@ def latest_policies(count=6):
 def policy_index_url(context):
     """Where the header's search box sends its query: the policy search, in the active language."""
     return reverse("search:search")
+
+
+@register.filter
+def yuan(amount):
+    """An amount in yuan as documents print it: ``¥1,050,000.00`` (empty for no amount)."""
+    from ..numerals import format_amount
+
+    if amount in (None, ""):
+        return ""
+    return format_amount(amount)
