@@ -26,3 +26,20 @@ def daily_applications() -> dict:
         "reminders": notify.send_reminders(),
         "digests": notify.send_reviewer_digest(today),
     }
+
+
+@shared_task(name="policies.tasks.issue_certificate", ignore_result=True, **RETRY)
+def issue_certificate(application_id: int) -> str | None:
+    """Issue the certificate of an approved application (idempotent: once per application)."""
+    from .certificates.issue import issue_for_application
+
+    certificate = issue_for_application(application_id)
+    return certificate.number if certificate is not None else None
+
+
+@shared_task(name="policies.tasks.email_certificate_notices", ignore_result=True, **RETRY)
+def email_certificate_notices(notification_ids: list[int]) -> int:
+    """E-mail the notifications of a revoked or re-issued certificate (each at most once)."""
+    from .notices import email_notification
+
+    return sum(1 for pk in notification_ids if email_notification(pk))

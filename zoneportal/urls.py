@@ -30,6 +30,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("policies.certificates.urls")),  # /verify/…, /enterprise/certificates/
     path("enterprise/", include("enterprises.urls")),
     path("enterprise/messages/", include("search.notification_urls")),
     path("applications/", include("policies.applications.urls")),
