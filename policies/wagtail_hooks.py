@@ -104,3 +104,31 @@ def register_review_menu_item():
         icon_name="form",
         order=260,
     )
+
+
+# --- Certificates (issue 6): reviewers find, revoke and re-issue --------------------------------
+@hooks.register("register_admin_urls")
+def register_certificate_urls():
+    from .certificates import admin_views as certificate_views
+
+    urls = [
+        path("", certificate_views.index, name="index"),
+        path("<int:pk>/", certificate_views.detail, name="detail"),
+    ]
+    return [
+        path(
+            "certificates/",
+            include((urls, "certificate_admin"), namespace="certificate_admin"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificate_menu_item():
+    return ReviewMenuItem(
+        pgettext_lazy("admin menu", "Certificates"),
+        reverse("certificate_admin:index"),
+        name="certificates",
+        icon_name="doc-full",
+        order=270,
+    )

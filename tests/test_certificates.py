@@ -385,3 +385,47 @@ def test_the_render_reads_back_the_stored_facts(certificate):
     assert certificate.number in flat
     assert "贰拾伍万元整" in flat
     assert certificate.printed().credit_code in flat
+
+
+# --- The admin ---------------------------------------------------------------------------------
+def admin_client(user):
+    from tests.factories import activate_totp
+
+    activate_totp(user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_reviewers_revoke_and_reissue_in_the_admin(certificate, reviewer):
+    client = admin_client(reviewer)
+    listing = client.get("/admin/certificates/", {"q": certificate.number})
+    assert listing.status_code == 200
+    assert certificate.number in listing.content.decode()
+    url = f"/admin/certificates/{certificate.pk}/"
+    assert client.get(url).status_code == 200
+    # No reason: refused with a message, nothing changes.
+    response = client.post(url, {"action": "reissue", "reason": ""}, follow=True)
+    assert response.status_code == 200
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+    response = client.post(url, {"action": "reissue", "reason": "名称变更"})
+    assert response.status_code == 302
+    new = Certificate.objects.get(replaces=certificate)
+    assert response["Location"].endswith(f"/admin/certificates/{new.pk}/")
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "名称变更"
+
+
+def test_other_staff_cannot_reach_the_certificate_admin(certificate):
+    staff = make_user(f"editor-{uuid.uuid4().hex[:6]}@zone.example", is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client = admin_client(staff)
+    response = client.post(
+        f"/admin/certificates/{certificate.pk}/", {"action": "revoke", "reason": "x"}
+    )
+    assert response.status_code == 403
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
