@@ -186,3 +186,27 @@ def test_refuses_unless_demo_content_is_allowed(settings):
         call_command("seed_demo", stdout=io.StringIO())
     assert not PolicyPage.objects.exists()
     assert not get_user_model().objects.filter(email__endswith="@demo.zoneportal.cn").exists()
+
+
+@pytest.mark.django_db
+def test_demo_programmes_and_company_can_apply():
+    from enterprises.models import Enterprise
+    from policies.applications import services
+    from policies.models import Programme
+
+    seed()
+    windows = {p.name: p.window_state() for p in Programme.objects.all()}
+    assert {"open", "closed", "upcoming"} <= set(windows.values())
+    # Programmes are in the published revision, so editors see them in the admin.
+    for programme in Programme.objects.select_related("page"):
+        revision = programme.page.specific.live_revision.as_object()
+        assert programme.name in [p.name for p in revision.programmes.all()]
+
+    company = Enterprise.objects.get(memberships__user__email="company@demo.zoneportal.cn")
+    assert company.verification_status == "verified"
+    rd = Programme.objects.get(page__external_id="cdht-2025-001")
+    check = services.check_company(company, rd)
+    assert check.ok, check.problems
+    assert check.evaluation.status == "eligible"
+    closed = next(p for p in Programme.objects.all() if p.window_state() == "closed")
+    assert not services.check_company(company, closed).ok

@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -31,6 +32,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site
@@ -45,8 +47,11 @@ from cms.models import (
     SiteContact,
     StandardPage,
 )
+from enterprises.credit_code import check_character
+from enterprises.models import Area, Qualification, QualificationType, VerificationStatus
+from enterprises.services import register_enterprise
 from policies.importing import ImportFileError, import_policies
-from policies.models import PolicyIndexPage
+from policies.models import ExclusivityGroup, PolicyIndexPage, PolicyPage, Programme
 from policies.roles import (
     APPLICATION_REVIEWERS,
     ENTERPRISE_VERIFIERS,
@@ -57,6 +62,8 @@ from policies.roles import (
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEFAULT_PASSWORD = "zone-demo-2026"  # noqa: S105 - the published password of demo accounts
 SUPERUSER_ROLE = "超级管理员 Superuser"
+COMPANY_EMAIL = "company@demo.zoneportal.cn"
+COMPANY_ROLE = "企业管理员 Company administrator"
 
 # (email, full name, group name or None for the superuser)
 ACCOUNTS = [
@@ -121,8 +128,10 @@ class Command(BaseCommand):
             self.seed_policies(tally)
             self.seed_news(tally)
             self.seed_guides(tally)
+            self.seed_programmes(tally)
             site = self.seed_site(tally)
             accounts = self.seed_accounts(tally, password)
+            accounts.append(self.seed_company(tally, password))
 
         if tally.changed:
             self.stdout.write(self.style.SUCCESS("Demo content loaded:"))
@@ -297,6 +306,94 @@ class Command(BaseCommand):
             tally.add("site contacts", "unchanged")
         return site
 
+    # --- programmes (申报项目) and exclusivity groups -------------------------------------------
+    def seed_programmes(self, tally: Tally) -> None:
+        """Programmes with windows relative to today (open, closing soon, closed, upcoming).
+
+        A programme is created once (matched by policy and name) and then left alone, so a
+        re-run never moves the windows of programmes people may already be applying to.
+        """
+        data = _load("programmes.json")
+        now = timezone.now()
+        for group_data in data["exclusivity_groups"]:
+            group, created = ExclusivityGroup.objects.get_or_create(
+                name=group_data["name"],
+                defaults={
+                    "name_en": group_data["name_en"],
+                    "description": group_data["description"],
+                },
+            )
+            tally.add("exclusivity groups", "created" if created else "unchanged")
+            for external_id in group_data["policies"]:
+                PolicyPage.objects.filter(external_id=external_id).update(exclusivity_group=group)
+        for item in data["programmes"]:
+            page = PolicyPage.objects.get(external_id=item["policy"])
+            if page.programmes.filter(name=item["name"]).exists():
+                tally.add("programmes", "unchanged")
+                continue
+            Programme.objects.create(
+                page=page,
+                name=item["name"],
+                name_en=item["name_en"],
+                description=item["description"],
+                opens_at=_day_start(now, item["opens_in_days"]),
+                closes_at=_day_start(now, item["closes_in_days"]) - datetime.timedelta(minutes=1),
+                max_amount=Decimal(item["max_amount"]),
+                budget=Decimal(item["budget"]),
+                review_days=item["review_days"],
+                notice_days=item["notice_days"],
+                objection_contact=item["objection_contact"],
+                documents=[{"type": "document", "value": d} for d in item["documents"]],
+                questions=[{"type": "question", "value": q} for q in item["questions"]],
+            )
+            # A new revision, so the programmes are in what editors open in the admin.
+            page = PolicyPage.objects.get(pk=page.pk)
+            page.save_revision().publish()
+            tally.add("programmes", "created")
+
+    def seed_company(self, tally: Tally, password: str) -> AccountRow:
+        """A verified demo company whose administrator can apply straight away."""
+        User = get_user_model()
+        user = User.objects.filter(email__iexact=COMPANY_EMAIL).first()
+        if user is not None:
+            tally.add("accounts", "unchanged")
+            shown = password if check_password(password, user.password) else "(not reset)"
+            return AccountRow(COMPANY_EMAIL, COMPANY_ROLE, shown)
+        user = User.objects.create_user(COMPANY_EMAIL, password, full_name="演示企业 Demo company")
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        first17 = "91510100MA61XQ7L2"
+        enterprise = register_enterprise(
+            user,
+            name="成都示范软件科技有限公司",
+            credit_code=first17 + check_character(first17),
+            legal_representative="李明",
+            registered_address="成都高新区天府大道北段1700号",
+            established=datetime.date(2018, 6, 1),
+            registered_capital_wan=Decimal("1000"),
+            industry_code="I65",
+            area=Area.objects.get(code="south"),
+            employees=80,
+            revenue_wan=Decimal("3000"),
+            rd_expense_wan=Decimal("400"),
+            business_scope="软件开发；信息系统集成服务；人工智能应用软件开发。",
+            credit_standing="good",
+            contact_name="李明",
+            contact_phone="028-85001234",
+            contact_email=COMPANY_EMAIL,
+        )
+        Qualification.objects.create(
+            enterprise=enterprise,
+            type=QualificationType.objects.get(code="hnte"),
+            certificate_number="GR202551000123",
+            valid_from=datetime.date(2025, 1, 1),
+            valid_until=datetime.date(2027, 12, 31),
+        )
+        enterprise.verification_status = VerificationStatus.VERIFIED
+        enterprise.verified_at = timezone.now()
+        enterprise.save(update_fields=["verification_status", "verified_at"])
+        tally.add("accounts", "created")
+        return AccountRow(COMPANY_EMAIL, COMPANY_ROLE, password)
+
     # --- accounts ---------------------------------------------------------------------------
     def seed_accounts(self, tally: Tally, password: str) -> list[AccountRow]:
         User = get_user_model()
@@ -329,6 +426,12 @@ class Command(BaseCommand):
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _day_start(now, days: int) -> datetime.datetime:
+    """Midnight, China Standard Time, ``days`` from today."""
+    local = timezone.localtime(now) + datetime.timedelta(days=days)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @contextmanager
 def _logger_level(name: str, level: int, *, enabled: bool):
     logger = logging.getLogger(name)
