@@ -10,10 +10,9 @@
    and amounts (so each one's font subset differs, as real ones do), after ``--warmup``
    renderings in the same process (the worker's steady state: fonts discovered, stylesheet
    parsed). Prints median, p95, min and max, and the share of the HTML step.
-2. **Worker throughput over 500 certificates**: needs the issuing task
-   (``policies.tasks.issue_certificate``) and its models; see ``worker_throughput`` below.
-
-No database, no network: the render is pure code.
+2. **Worker throughput over 500 certificates** (``--throughput``, 0 to skip): one real Celery
+   worker issues them through ``policies.tasks.issue_certificate``; see ``worker_throughput``.
+   Needs the local services (PostgreSQL on 5544 via ``DATABASE_URL``, Redis on 6389).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -104,8 +104,8 @@ def setup_django() -> None:
     import django
 
     django.setup()
-    # WeasyPrint logs every step at INFO; that is noise here.
-    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    # WeasyPrint logs every step at INFO, and the setup every eager task: noise here.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools", "celery", "wagtail", "search"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -187,13 +187,49 @@ def render_time(renders: int, warmup: int, seed: int) -> dict:
 def worker_throughput(count: int) -> dict | None:
     """Certificates per second of one real Celery worker issuing ``count`` certificates.
 
-    Not measurable yet: it needs the Certificate model and ``policies.tasks.issue_certificate``
-    (phase 2 of issue 6, after the application models of issue 5). It will: create ``count``
-    approved applications in a private database, start one worker (``tests.workers``), queue
-    ``issue_certificate`` for each, and time from the first queued task to the last certificate
-    row, rendering, storing the PDF and its SHA-256 included.
+    A private database (``test_<name>``, created and migrated here, dropped at the end) holds
+    ``count`` applications put straight into the approved state (the review path is not what
+    is measured); ``policies.tasks.issue_certificate`` is queued for each through Redis to one
+    ``--pool=solo`` worker (``tests.workers``), and the clock runs from the first task queued to
+    the last certificate row: locking, rendering, storing the PDF and its SHA-256 included.
     """
-    return None
+    from django.db import connection
+
+    from policies import tasks
+    from policies.models import Application, Certificate
+    from tests.factories import make_application, make_policy, make_programme
+    from tests.workers import celery_worker, tasks_sent_to_the_broker
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        programme = make_programme(
+            make_policy(title="成都高新区支持企业加大研发投入的若干政策", criteria={}),
+            budget=Decimal("1E+12"),
+        )
+        ids = [make_application(programme=programme, submit=True).pk for _ in range(count)]
+        Application.objects.filter(pk__in=ids).update(
+            state="approved", amount_approved=Decimal("250000.00")
+        )
+        log_dir = Path(tempfile.mkdtemp(prefix="certificate-bench-"))
+        with celery_worker(log_dir, "certificate-bench"), tasks_sent_to_the_broker():
+            started = time.perf_counter()
+            for pk in ids:
+                tasks.issue_certificate.delay(pk)
+            deadline = started + 60 + count * 5
+            while Certificate.objects.count() < count:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("the worker did not issue every certificate in time")
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+        return {
+            "certificates": count,
+            "seconds": round(elapsed, 1),
+            "per_second": round(count / elapsed, 2),
+            "ms_per_certificate": round(elapsed * 1000 / count, 1),
+        }
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def main(argv=None) -> int:
@@ -225,11 +261,17 @@ def main(argv=None) -> int:
         f"{render['html_median_ms']:.1f} ms; PDF median {render['pdf_median_bytes'] / 1024:.0f} KiB"
     )
 
-    throughput = worker_throughput(args.throughput)
+    throughput = worker_throughput(args.throughput) if args.throughput > 0 else None
     figures["worker"] = throughput
     print(f"\n2. Worker throughput over {args.throughput} certificates")
     if throughput is None:
-        print("   not measured yet: needs policies.tasks.issue_certificate (issue 6, phase 2)")
+        print("   skipped (--throughput 0)")
+    else:
+        print(
+            f"   {throughput['certificates']} certificates in {throughput['seconds']:.1f} s: "
+            f"{throughput['per_second']:.2f} per second "
+            f"({throughput['ms_per_certificate']:.0f} ms each, one solo worker)"
+        )
     load = os.getloadavg()
     print(f"\nload after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     if args.json:
