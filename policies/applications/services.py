@@ -225,6 +225,18 @@ def start_application(enterprise, programme, *, by, confirmed_unknowns=()) -> Ap
 # --- the task list ------------------------------------------------------------------------
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not_started", "in_progress", "complete"
 SECTIONS = ("applicant", "project", "amount", "documents", "declaration")
+# What an applicant may write with ``save_answers``; everything else moves through the services.
+ANSWER_FIELDS = frozenset(
+    {
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "project_title",
+        "project_summary",
+        "answers",
+        "amount_requested",
+    }
+)
 
 
 @dataclass
@@ -311,6 +323,10 @@ def _editable(application: Application, by) -> Application:
 @transaction.atomic
 def save_answers(application: Application, *, by, section: str, **values) -> Application:
     """Save one section of a draft (or returned) application."""
+    tampered = sorted(set(values) - ANSWER_FIELDS)
+    if tampered or section not in SECTIONS:
+        # Only the applicant's own answers: never the state, the company or a decision.
+        raise ApplicationError(_("These fields cannot be changed here."), code="forbidden")
     locked = _editable(application, by)
     if "amount_requested" in values and values["amount_requested"] is not None:
         check_amount(locked.programme, values["amount_requested"])
@@ -653,7 +669,9 @@ def _check_actor(application, action, by) -> None:
         if by is None:
             raise ApplicationError(_("Only the applicant can do this."), code="forbidden")
         _member(application.enterprise, by)
-    elif by is not None and not is_reviewer(by):
+    elif by is not None:
+        # The end of a public notice is the daily job's (finalise_due): a person ending it early
+        # would cut the objection period short, and the event would record a person as "system".
         raise ApplicationError(_("Only the system does this."), code="forbidden")
 
 
