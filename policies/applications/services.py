@@ -624,6 +624,8 @@ def transition(
                     code="reasons",
                 )
             locked.return_reasons = reasons
+            # The review clock stops: a new promised date is set when it is accepted again.
+            locked.due_date = None
             locked.declaration_accepted_at = None  # the applicant declares again on resubmission
             locked.sections_touched = [s for s in locked.sections_touched if s != "declaration"]
             extra["reasons"] = reasons
