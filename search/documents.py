@@ -75,6 +75,9 @@ class PolicyDocument(Document):
     industries = Keyword()  # the criteria's industry codes, for facets
     areas = Keyword()  # the criteria's areas, for facets
     url_path = Keyword(index=False)
+    # The page's id again, as doc values only: matching reads it without loading stored fields
+    # (``_id`` lives beside the ~10 KB ``_source`` in compressed blocks).
+    page_id = Long(index=False)
     suggest = Completion(analyzer="simple", max_input_length=50)
     # The page revision that was indexed (information; the write guard is the external version).
     revision = Long()

@@ -8,21 +8,23 @@ the status of every policy is decided by the cluster at scale; Python only count
     {"query": {"function_score": {
         "query": {"bool": {
             "filter": [<in force today>],
-            "must_not": [{"bool": {"filter": [<fail:a>, <fail:b>]}}, ...],   # ≥ 2 fails
-            "should": [<fail:…> named, <unknown:…> named, <scope text match>]}},
+            "must_not": [{"bool": {"should": [<fail:a>, <fail:b>, …],       # ≥ 2 fails
+                                   "minimum_should_match": 2}}],
+            "should": [<fail:…> named, <unknown:…> named, <scope words>]}},
         "functions": [{"filter": <no fail>, "weight": 10000},
                       {"filter": <no fail, no unknown>, "weight": 10000},
                       {"filter": match_all, "weight": 1}],
         "score_mode": "sum", "boost_mode": "sum"}}}
 
 Ranking: eligible (20001 + text) > possible (10001 + text) > near (1 + text), and within a
-status the full-text similarity of the company's business scope to the policy.
+status the full-text similarity of the company's business scope to the policy: the scope cut
+into words in Python (as the ``*_seg`` copies are) and matched against the segmented title,
+summary and body — a few word terms instead of one term per character over the long body.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 from dataclasses import dataclass
 
 from elasticsearch.dsl import Q, Search
@@ -30,9 +32,13 @@ from elasticsearch.dsl import Q, Search
 from policies.matching import INELIGIBLE, STATUS_ORDER, Facts, status_of
 from zoneportal.clock import local_today
 
+from . import analysis
 from .documents import hundredths_ceil, hundredths_floor
 
 STATUS_WEIGHT = 10_000
+# The business scope is compared word by word with the segmented copies of these fields.
+SCOPE_FIELDS = ("title_seg", "summary_seg", "body_seg")
+MAX_SCOPE_CHARS = 2000
 NOTHING = Q("bool", must_not=[Q("match_all")])
 EVERYTHING = Q("match_all")
 
@@ -121,30 +127,41 @@ def in_force(today: datetime.date) -> Q:
     )
 
 
+def scope_words(scope: str) -> list[str]:
+    """The business scope's words (as the ``*_seg`` fields hold them), each once."""
+    return list(dict.fromkeys(analysis.words(scope[:MAX_SCOPE_CHARS])))
+
+
+def _unnamed(clause: Q) -> Q:
+    return Q("bool", **{k: v for k, v in clause.to_dict()["bool"].items() if k != "_name"})
+
+
 def compile_match(
     facts: Facts,
     today: datetime.date | None = None,
     *,
     include_ineligible: bool = False,
-    scope_fields=("title", "summary", "body"),
+    scope_fields=SCOPE_FIELDS,
 ) -> Q:
     """The whole match query for ``facts`` (see the module docstring)."""
     today = today or local_today()
     fails, unknowns = criterion_clauses(facts, today)
     fail_list, unknown_list = list(fails.values()), list(unknowns.values())
     must_not = []
-    if not include_ineligible:
-        must_not = [Q("bool", filter=[a, b]) for a, b in itertools.combinations(fail_list, 2)]
+    if not include_ineligible and len(fail_list) >= 2:
+        # Two or more fails: one clause (not one per pair of criteria).
+        must_not = [Q("bool", should=[_unnamed(c) for c in fail_list], minimum_should_match=2)]
     should = fail_list + unknown_list
-    if facts.business_scope.strip():
-        should.append(
-            Q("multi_match", query=facts.business_scope[:2000], fields=list(scope_fields))
-        )
+    words = scope_words(facts.business_scope) if facts.business_scope.strip() else []
+    if words:
+        should.append(Q("multi_match", query=" ".join(words), fields=list(scope_fields)))
     query = Q(
         "bool", filter=[in_force(today)], must_not=must_not, should=should, minimum_should_match=0
     )
     no_fail = Q("bool", must_not=fail_list) if fail_list else EVERYTHING
-    no_fail_no_unknown = Q("bool", must_not=fail_list + unknown_list) if should else EVERYTHING
+    no_fail_no_unknown = (
+        Q("bool", must_not=fail_list + unknown_list) if fail_list or unknown_list else EVERYTHING
+    )
     return Q(
         "function_score",
         query=query,
@@ -167,7 +184,6 @@ class Candidate:
     failed: tuple[str, ...]
     unknown: tuple[str, ...]
     text_score: float
-    source: dict
 
 
 def status_from_hit(matched: list[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -185,39 +201,42 @@ def match(
     include_ineligible: bool = False,
     size: int = 500,
 ) -> list[Candidate]:
-    """Run the match and return candidates ordered eligible, possible, near, then score."""
+    """Run the match and return candidates ordered eligible, possible, near, then score.
+
+    Only what the caller reads comes back: the page id (doc values), the score and the
+    matched clause names; no ``_source`` and no stored fields (``match_service`` reads the
+    pages from the database), and ``filter_path`` keeps the response to those.
+    """
     today = today or local_today()
     search = (
         Search(using=client, index=index)
         .query(compile_match(facts, today, include_ineligible=include_ineligible))
-        .extra(size=size, track_total_hits=False)
-        .source(
-            [
-                "title",
-                "title_en",
-                "external_id",
-                "apply_free",
-                "url_path",
-                "policy_type",
-                "department",
-            ]
+        .extra(
+            size=size,
+            track_total_hits=False,
+            stored_fields="_none_",
+            docvalue_fields=["page_id"],
         )
+        .source(False)
     )
-    response = search.execute()
+    response = client.search(
+        index=index,
+        body=search.to_dict(),
+        filter_path="hits.hits._score,hits.hits.matched_queries,hits.hits.fields",
+    ).body
     candidates = []
-    for hit in response.hits:
-        status, failed, unknown = status_from_hit(list(getattr(hit.meta, "matched_queries", [])))
+    for hit in response.get("hits", {}).get("hits", []):
+        status, failed, unknown = status_from_hit(hit.get("matched_queries", []))
         if status == INELIGIBLE and not include_ineligible:
             continue  # cannot happen by construction; kept as a guard
         base = {"eligible": 2 * STATUS_WEIGHT, "possible": STATUS_WEIGHT}.get(status, 0) + 1
         candidates.append(
             Candidate(
-                policy_id=int(hit.meta.id),
+                policy_id=int(hit["fields"]["page_id"][0]),
                 status=status,
                 failed=failed,
                 unknown=unknown,
-                text_score=max(0.0, float(hit.meta.score) - base),
-                source=hit.to_dict(),
+                text_score=max(0.0, float(hit["_score"]) - base),
             )
         )
     candidates.sort(key=lambda c: (STATUS_ORDER.index(c.status), -c.text_score, c.policy_id))

@@ -119,6 +119,7 @@ def policy_document(page: PolicyPage) -> dict:
         "industries": list(criteria.industries),
         "areas": list(criteria.areas),
         "url_path": url,
+        "page_id": page.pk,
         "suggest": {"input": analysis.suggest_inputs(page.title, page.title_en)},
         "revision": page.live_revision_id or 0,
     }

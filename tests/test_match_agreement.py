@@ -122,6 +122,7 @@ def test_elasticsearch_and_python_agree_on_every_status(agreement_index, policie
         operations.append(
             {
                 "title": f"policy {number}",
+                "page_id": number,
                 "effective_date": "2020-01-01",
                 "expiry_date": OPEN_ENDED.isoformat(),
                 **criteria_fields(criteria),
@@ -172,6 +173,7 @@ def test_a_policy_without_criteria_is_eligible_for_an_empty_request(agreement_in
         refresh=True,
         document={
             "title": "open",
+            "page_id": 1,
             "effective_date": "2020-01-01",
             "expiry_date": "9999-12-31",
             **criteria_fields(Criteria()),
