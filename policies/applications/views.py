@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from enterprises import access
 
@@ -45,7 +46,8 @@ STATUS_LABELS = {
 
 
 def applicant_view(methods=("GET",)):
-    """Login, then the application (``pk``) within the user's companies (else 404), then method."""
+    """Login, then the application (``pk``) within the user's companies (else 404), then its
+    document (``document_id``, else 404), then the method (405)."""
     allowed = list(methods) + (["HEAD"] if "GET" in methods else [])
 
     def decorator(view):
@@ -56,6 +58,10 @@ def applicant_view(methods=("GET",)):
                 Application.objects.select_related("programme", "programme__page", "enterprise"),
             )
             application = get_object_or_404(queryset, pk=pk)
+            if "document_id" in kwargs:
+                kwargs["document"] = get_object_or_404(
+                    application.documents.all(), pk=kwargs.pop("document_id")
+                )
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
             return view(request, application, *args, **kwargs)
@@ -133,6 +139,7 @@ def _files(request):
 # --- list and start ---------------------------------------------------------------------------
 @never_cache
 @login_required
+@require_GET
 def index(request):
     enterprise = access.current_enterprise(request)
     if enterprise is None:
@@ -155,6 +162,7 @@ def index(request):
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request, programme_id):
     """Check the company against the programme, confirm unknown facts, then create the draft."""
     programme = get_object_or_404(
@@ -330,9 +338,9 @@ def documents(request, application):
 
 
 @applicant_view(methods=("POST",))
-def document_delete(request, application, document_id):
+def document_delete(request, application, document):
     try:
-        services.remove_document(application, by=request.user, document_id=document_id)
+        services.remove_document(application, by=request.user, document_id=document.pk)
     except services.ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -341,10 +349,7 @@ def document_delete(request, application, document_id):
 
 
 @applicant_view()
-def document_download(request, application, document_id):
-    document = application.documents.filter(pk=document_id).first()
-    if document is None:
-        raise Http404
+def document_download(request, application, document):
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
