@@ -630,7 +630,7 @@ def transition(
             locked.sections_touched = [s for s in locked.sections_touched if s != "declaration"]
             extra["reasons"] = reasons
         elif action.name == "approve":
-            amount = _approved_amount(locked, amount)
+            amount = _approved_amount(locked, amount, today)
             locked.amount_approved = amount
             locked.decided_at, locked.decided_by = now, by
             locked.decision_reason = comment
@@ -677,7 +677,7 @@ def _check_actor(application, action, by) -> None:
         raise ApplicationError(_("Only the system does this."), code="forbidden")
 
 
-def _approved_amount(application, amount) -> Decimal:
+def _approved_amount(application, amount, today=None) -> Decimal:
     if amount is None:
         raise ApplicationError(_("Give the amount approved."), code="amount")
     amount = Decimal(amount)
@@ -698,7 +698,10 @@ def _approved_amount(application, amount) -> Decimal:
             % {"remaining": f"{remaining:,.2f}"},
             code="budget",
         )
-    earlier = earlier_exclusive_approval(application.enterprise, programme)
+    # Lock the company too: two approvals in one exclusivity group (different programmes, so
+    # different programme locks) must not both pass the check below.
+    Enterprise.objects.select_for_update().only("pk").get(pk=application.enterprise_id)
+    earlier = earlier_exclusive_approval(application.enterprise, programme, today)
     if earlier is not None and earlier.pk != application.pk:
         raise ApplicationError(exclusivity_message(earlier), code="exclusive")
     return amount
