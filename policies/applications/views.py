@@ -213,6 +213,7 @@ def detail(request, application):
             events=events,
             documents=_documents(application),
             can_withdraw=states.allowed("withdraw", application.state, states.APPLICANT),
+            certificates=application.certificates.order_by("-issued_at", "-pk"),
         ),
     )
 

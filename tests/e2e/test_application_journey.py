@@ -153,6 +153,12 @@ def test_apply_return_resubmit_approve(live_server, browser, page, output_dir, t
     assert timezone.localtime(application.decided_at).date().isoformat() in body
     assert application.notice_until.isoformat() in body
     page.screenshot(path=output_dir / "application-approved.png", full_page=True)
+    # The approval issued a certificate, downloadable from the application page.
+    certificate = application.certificates.get()
+    with page.expect_download() as download_info:
+        page.locator(f'a[href$="/certificates/{certificate.number}.pdf"]').click()
+    assert download_info.value.suggested_filename.endswith(".pdf")
+    assert certificate.downloads.filter(user=applicant).exists()
     # Every step reached the company by e-mail too (submit, accept, return, resubmit, ...).
     subjects = [m.subject for m in mail.outbox if applicant.email in m.to]
     assert any(application.reference in s for s in subjects)
