@@ -85,7 +85,8 @@ def _event_message(event: ApplicationEvent) -> tuple[str, str]:
     title = titles.get(event.action, _("Application %(reference)s updated")) % names
     lines = [
         _("%(company)s — %(programme)s") % names,
-        _("New state: %(state)s") % {"state": a.get_state_display()},
+        # The event's own state: the task may run after later changes (a busy worker, a retry).
+        _("New state: %(state)s") % {"state": event.get_to_state_display()},
     ]
     if event.action == "accept" and a.due_date:
         lines.append(
