@@ -10,9 +10,9 @@ the status of every policy is decided by the cluster at scale; Python only count
             "filter": [<in force today>],
             "must_not": [{"bool": {"should": [<fail:a>, <fail:b>, …],       # ≥ 2 fails
                                    "minimum_should_match": 2}}],
-            "should": [<fail:…> named, <unknown:…> named, <scope words>]}},
-        "functions": [{"filter": <no fail>, "weight": 10000},
-                      {"filter": <no fail, no unknown>, "weight": 10000},
+            "should": [<scope words>]}},
+        "functions": [{"filter": <no fail:… named>, "weight": 10000},
+                      {"filter": <no fail:…, no unknown:… named>, "weight": 10000},
                       {"filter": match_all, "weight": 1}],
         "score_mode": "sum", "boost_mode": "sum"}}}
 
@@ -151,7 +151,10 @@ def compile_match(
     if not include_ineligible and len(fail_list) >= 2:
         # Two or more fails: one clause (not one per pair of criteria).
         must_not = [Q("bool", should=[_unnamed(c) for c in fail_list], minimum_should_match=2)]
-    should = fail_list + unknown_list
+    # The named clauses sit only in the status functions below: Elasticsearch reports every
+    # named clause a hit matches wherever it sits in the query, and a copy in ``should`` would
+    # only be evaluated once more for nothing (filter context scores 0).
+    should = []
     words = scope_words(facts.business_scope) if facts.business_scope.strip() else []
     if words:
         should.append(Q("multi_match", query=" ".join(words), fields=list(scope_fields)))
