@@ -124,4 +124,26 @@ class PolicyPageForm(WagtailAdminPageForm):
                     self.add_error(field if field in self.fields else None, message)
         else:
             self.instance.criteria = criteria.to_dict()
+        self._keep_programmes_with_applications()
         return cleaned
+
+    def _keep_programmes_with_applications(self):
+        """A programme companies have applied to cannot be removed (their applications stay)."""
+        formset = self.formsets.get("programmes")
+        if formset is None:
+            return
+        for form in formset.forms:
+            programme = form.instance
+            # The formsets are cleaned after this form: read the raw DELETE box.
+            deleted = form.data.get(form.add_prefix("DELETE")) not in (None, "", "false", "0")
+            if programme.pk is None or not deleted:
+                continue
+            if programme.applications.exists():
+                self.add_error(
+                    None,
+                    _(
+                        "The programme “%(name)s” cannot be removed: companies have applied to "
+                        "it. Close its window instead (set the closing time to now)."
+                    )
+                    % {"name": programme.name},
+                )

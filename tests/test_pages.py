@@ -76,6 +76,7 @@ def policy_post_data(**overrides):
         "body": streamfield([("paragraph", rich_text("第一条 支持集成电路设计企业。"))]),
         "interpretation": rich_text("一句话：流片费用最高补贴30%。"),
         "attachments": inline_formset([]),
+        "programmes": inline_formset([]),
         "tags": "集成电路, 流片",
         "crit_industries": ["I65", "C39"],
         "crit_areas": ["south"],

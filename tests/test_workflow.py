@@ -29,6 +29,8 @@ def edit_data(page, **extra):
         "body": streamfield([("paragraph", rich_text("第一条 修订后的条款。"))]),
         "interpretation": rich_text(""),
         "attachments": inline_formset([]),
+        "programmes": inline_formset([]),
+        "exclusivity_group": "",
         "tags": "",
         "comments": inline_formset([]),
         "max_amount_wan": "",
