@@ -320,3 +320,25 @@ def test_score_explanations_are_logged_when_asked_for(client, catalogue, caplog)
         client.get(URL, {"q": "研发投入"})
     lines = [r.getMessage() for r in caplog.records if r.name == "search.explain"]
     assert lines and lines[0].startswith(str(catalogue["rd"].pk))
+
+
+def test_industry_facet_counts_each_policy_once_per_division(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        two_codes = make_policy(
+            title="软件和信息技术服务业发展扶持办法",
+            summary="对软件企业给予扶持。",
+            criteria={"industries": ["I6511", "I6513"]},
+            effective_date=datetime.date(2025, 3, 1),
+        )
+    result = client.get(URL, {}).context["result"]
+    industries = {b.value: b.count for b in result.facets["industry"].buckets}
+    # I65: the two policies without an industry criterion, the R&D one (I65) and the one
+    # naming two codes of the division (counted once). Divisions no policy names are not offered.
+    assert industries == {"I65": 4}
+    found = set(results(client.get(URL, {"industry": "I65"})))
+    assert two_codes.pk in found and len(found) == 4
+    areas = {b.value: b.count for b in result.facets["area"].buckets}
+    # Area: the two policies without an area criterion admit every area, plus the one naming it.
+    assert areas["south"] == 3 and areas["west"] == 3
