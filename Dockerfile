@@ -28,6 +28,11 @@ WORKDIR /app
 COPY . /app
 RUN pip install .
 
+# The certificates' fonts: Noto Serif CJK SC cut to the characters they print (policies/
+# certificates/fonts.py), built here once (about a minute), read by every worker.
+ENV CERTIFICATE_FONT_DIR=/app/fonts
+RUN python -m policies.certificates.fonts
+
 # Build-time only: the production settings refuse to load without these, so this one RUN step
 # exports throwaway values in its own shell. They are not ARG/ENV: nothing of them is kept in
 # the image or its history. The real values come from the environment at run time.

@@ -39,7 +39,7 @@ define compilemessages
 endef
 
 .PHONY: help system venv services services-stop services-status demo test lint format \
-	check-deploy messages compose-check clean-cache
+	check-deploy messages compose-check clean-cache certificate-fonts
 
 help: ## List the everyday commands
 	@echo "Zone Portal — make targets:"
@@ -69,7 +69,7 @@ services-stop: ## Stop them (idempotent)
 services-status: ## One line per service
 	@scripts/services.sh status || true
 
-demo: system venv ## Fresh machine -> portal with demo content at http://127.0.0.1:8000/ (PORT=...)
+demo: system venv certificate-fonts ## Fresh machine -> portal with demo content at http://127.0.0.1:8000/ (PORT=...)
 	$(call step,Starting Elasticsearch (the demo uses SQLite and runs tasks in process))
 	scripts/services.sh start es
 	$(call step,Migrating the SQLite database)
@@ -83,7 +83,7 @@ demo: system venv ## Fresh machine -> portal with demo content at http://127.0.0
 	$(call step,Serving Zone Portal at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop))
 	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: system venv services ## Fresh machine -> every check and the whole test suite (PYTEST_ARGS=...)
+test: system venv services certificate-fonts ## Fresh machine -> every check and the whole test suite (PYTEST_ARGS=...)
 	$(call step,Compiling translations)
 	$(call compilemessages,$(TEST))
 	$(call step,Django system checks)
@@ -98,6 +98,9 @@ test: system venv services ## Fresh machine -> every check and the whole test su
 	scripts/compose-check.sh
 	$(call step,pytest $(PYTEST_ARGS))
 	$(TEST) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+certificate-fonts: venv ## Cut Noto Serif CJK SC for the certificates into $(ZP_CACHE_DIR)/fonts (once, ~1 min)
+	$(PY) -m policies.certificates.fonts
 
 lint: venv ## ruff check + ruff format --check
 	$(RUFF) check .

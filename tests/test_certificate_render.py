@@ -16,6 +16,7 @@ import pypdf
 import pytest
 
 from policies import signing
+from policies.certificates import fonts
 from policies.certificates.content import CertificateContent, verification_url
 from policies.certificates.render import render_html, render_pdf
 
@@ -146,6 +147,77 @@ def test_pdf_a_3b_with_document_metadata(pdf, content):
 def test_document_language_is_chinese(pdf):
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+# --- The cut fonts (policies.certificates.fonts) ----------------------------------------------
+needs_cut_fonts = pytest.mark.skipif(
+    len(fonts.available()) < len(fonts.FACES),
+    reason="the certificate's cut fonts are not built (python -m policies.certificates.fonts)",
+)
+
+
+def embedded_fonts(pdf: bytes) -> list[str]:
+    """The embedded fonts' names without the subset tag: ``Noto-Serif-CJK-SC-Bold``."""
+    lines = run("pdffonts", "-", stdin=pdf).splitlines()[2:]
+    for line in lines:
+        assert line.split()[-5] == "yes", f"not embedded: {line}"
+    return sorted(line.split()[0].split("+", 1)[-1] for line in lines)
+
+
+def test_the_cut_covers_gb2312_and_what_a_certificate_prints():
+    characters = fonts.character_set()
+    assert len(fonts.gb2312_characters()) == 7445  # 6,763 hanzi and 682 other characters
+    assert fonts.gb2312_characters() <= characters
+    for char in "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整¥〔〕《》（）“”—…·、。，\u3000AZaz09,.&é":
+        assert char in characters, char
+    # Rare characters of company names, outside GB2312: left to the full font.
+    for char in "堃燊𠀀":
+        assert char not in characters, char
+
+
+@needs_cut_fonts
+def test_printed_with_the_cut_fonts(pdf):
+    assert embedded_fonts(pdf) == [
+        "ZP-Certificate-Serif-CJK-SC",
+        "ZP-Certificate-Serif-CJK-SC-Bold",
+    ]
+
+
+@needs_cut_fonts
+def test_a_character_outside_the_cut_is_drawn_from_the_full_font_and_embedded():
+    from fontTools.ttLib import TTFont
+
+    cut = TTFont(fonts.available()["regular"], lazy=True).getBestCmap()
+    assert ord("堃") not in cut and ord("燊") not in cut
+    pdf = render_pdf(make_content(enterprise_name="成都堃燊鑫科技有限公司"))
+    assert "成都堃燊鑫科技有限公司" in squeezed(pdf_text(pdf))
+    # The name is printed in regular and in bold: the full font of each weight joins the cut
+    # ones, embedded like them.
+    assert embedded_fonts(pdf) == [
+        "Noto-Serif-CJK-SC",
+        "Noto-Serif-CJK-SC-Bold",
+        "ZP-Certificate-Serif-CJK-SC",
+        "ZP-Certificate-Serif-CJK-SC-Bold",
+    ]
+
+
+@pytest.fixture
+def fresh_fonts():
+    """Stylesheet and font configuration built again, in this test and after it."""
+    from policies.certificates import render
+
+    render._stylesheet.cache_clear()
+    render._font_config.cache_clear()
+    yield
+    render._stylesheet.cache_clear()
+    render._font_config.cache_clear()
+
+
+def test_without_the_cut_fonts_the_full_font_prints_everything(monkeypatch, tmp_path, fresh_fonts):
+    monkeypatch.setenv("CERTIFICATE_FONT_DIR", str(tmp_path / "none"))
+    pdf = render_pdf(make_content())
+    assert embedded_fonts(pdf) == ["Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"]
+    assert "壹佰零伍万元整" in squeezed(pdf_text(pdf))
 
 
 # --- Variants ---------------------------------------------------------------------------------

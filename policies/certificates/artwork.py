@@ -21,7 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 SEAL_RED = "#c8161d"
 # The certificate's one family: SVG text does not inherit the page's CSS font in WeasyPrint.
-FONT = "Noto Serif CJK SC"
+# The cut font first (policies.certificates.fonts), the full one for any other character.
+FONT = "ZP Certificate Serif CJK SC,Noto Serif CJK SC"
 
 
 @functools.cache
