@@ -201,6 +201,24 @@ def test_a_character_outside_the_cut_is_drawn_from_the_full_font_and_embedded():
     ]
 
 
+def test_compressing_each_stream_once_writes_the_same_bytes(content, settings):
+    from weasyprint import HTML
+
+    from policies.certificates import render
+
+    html = render.render_html(content)
+
+    def write(finisher):
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            stylesheets=[render._stylesheet()],
+            font_config=render._font_config(),
+            pdf_variant=render.PDF_VARIANT,
+            finisher=finisher,
+        )
+
+    assert write(render._compress_once) == write(None)
+
+
 @pytest.fixture
 def fresh_fonts():
     """Stylesheet and font configuration built again, in this test and after it."""
