@@ -9,7 +9,9 @@
    with subset, embedded fonts — for ``--renders`` certificates with varied companies, policies
    and amounts (so each one's font subset differs, as real ones do), after ``--warmup``
    renderings in the same process (the worker's steady state: fonts discovered, stylesheet
-   parsed). Prints median, p95, min and max, and the share of the HTML step.
+   parsed). Prints median, p95, min and max, and the share of the HTML step, and which fonts
+   were used: the cut ones (``python -m policies.certificates.fonts``, built by ``make test``)
+   or, if they were never built, the full system Noto Serif CJK SC (about twice as slow).
 2. **Worker throughput over 500 certificates** (``--throughput``, 0 to skip): one real Celery
    worker issues them through ``policies.tasks.issue_certificate``; see ``worker_throughput``.
    Needs the local services (PostgreSQL on 5544 via ``DATABASE_URL``, Redis on 6389).
@@ -155,6 +157,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def render_time(renders: int, warmup: int, seed: int) -> dict:
+    from policies.certificates import fonts
     from policies.certificates.render import render_html, render_pdf
 
     contents = sample_contents(warmup + renders, seed)
@@ -181,6 +184,7 @@ def render_time(renders: int, warmup: int, seed: int) -> dict:
         "max_ms": round(max(timings), 1),
         "html_median_ms": round(statistics.median(html_timings), 1),
         "pdf_median_bytes": int(statistics.median(sizes)),
+        "fonts": "cut" if len(fonts.available()) == len(fonts.FACES) else "full",
     }
 
 
@@ -259,6 +263,14 @@ def main(argv=None) -> int:
     print(
         f"   first (cold) rendering {render['cold_first_ms']:.0f} ms; HTML step median "
         f"{render['html_median_ms']:.1f} ms; PDF median {render['pdf_median_bytes'] / 1024:.0f} KiB"
+    )
+    print(
+        "   fonts: "
+        + (
+            "the cut Noto Serif CJK SC (policies.certificates.fonts)"
+            if render["fonts"] == "cut"
+            else "the full system Noto Serif CJK SC (cut fonts not built: slower)"
+        )
     )
 
     throughput = worker_throughput(args.throughput) if args.throughput > 0 else None
