@@ -135,4 +135,17 @@ def test_notice_rows_follow_public_notices(reviewer):
     application = approved(reviewer)
     notice_end = application.notice_until
     assert list(public_views.notice_rows(notice_end)) == [application]
-    assert list(public_views.notice_rows(notice_end + datetime.timedelta(days=1))) == []
+    # The day after, it is still listed (not yet final) until the daily task finalises it.
+    assert list(public_views.notice_rows(notice_end + datetime.timedelta(days=1))) == [application]
+
+
+def test_an_ended_notice_stays_listed_until_it_is_made_final(client, reviewer):
+    application = approved(reviewer, "66000")
+    Application.objects.filter(pk=application.pk).update(
+        notice_until=local_today() - datetime.timedelta(days=1)
+    )
+    assert application.enterprise.name in client.get(url()).content.decode()
+    services.finalise_due()
+    application.refresh_from_db()
+    assert application.state == "final"
+    assert application.enterprise.name in client.get(url()).content.decode()

@@ -736,10 +736,13 @@ def finalise_due(today=None) -> int:
 
 
 def public_notices(today=None):
-    """Approvals under public notice today (公示), newest first."""
-    today = today or local_today()
+    """Approvals under public notice (公示), newest first.
+
+    Every approval not yet final: one whose period ended today stays listed until the daily
+    task makes it final, so it never drops off the list for a night.
+    """
     return (
-        Application.objects.filter(state=S.APPROVED, notice_until__gte=today)
+        Application.objects.filter(state=S.APPROVED)
         .select_related("enterprise", "programme", "programme__page")
         .order_by("-decided_at")
     )
