@@ -21,15 +21,19 @@ filter ``type=subsidy`` and relevance order it produces (abridged)::
         "functions": [{"filter": <in force today>, "weight": 1.25}],
         "boost_mode": "multiply"}},
       "post_filter": {"bool": {"filter": [{"terms": {"policy_type": ["subsidy"]}}]}},
-      "aggs": {
+      "aggs": {"facets": {"filters": {"filters": {"all": match_all}, "other_bucket_key": …},
+        "aggs": {                                                          # one pass over the hits
         "type": {"filter": <every active filter but type>,
                  "aggs": {"values": {"terms": {"field": "policy_type"}}}},
         "industry": {"filter": <every active filter but industry>,
-                     "aggs": {"values": {"filters": {"filters": {"I65": <admits I65>, …}}}}},
-        …},
+                     "aggs": {"values": {"terms": {"field": "crit_divisions",
+                                                   "include": ["A01", …, "I65", …]}},
+                              "unrestricted": {"filter": <no industry criterion>}}},
+        …}}},
       "highlight": {"pre_tags": [""], "post_tags": [""],
-                    "highlight_query": <the phrases and words of the query>,
-                    "fields": {"title": {"number_of_fragments": 0}, "summary": {…}, "body": {…}}},
+                    "fields": {"title": {"number_of_fragments": 0,
+                                         "highlight_query": <the query's phrase and words>},
+                               "summary": {…}, "body": {…}}},
       "suggest": {"titles": {"prefix": "研发投入", "completion": {"field": "suggest", …}}},
       "sort": ["_score", {"effective_date": "desc"}],
       "from": 0, "size": 10, "track_total_hits": true
@@ -434,24 +438,28 @@ class PolicyQuery:
 
     # --- highlights ---------------------------------------------------------------------
     def highlight(self) -> dict | None:
+        """Highlights of the query's phrase and words; each field gets only its own clauses
+        (what ``require_field_match`` would keep of one shared query), so the highlighter
+        does not sort through the other fields' phrases for every hit."""
         if not self.text:
             return None
         phrases = [self.text] + [w for w in analysis.precise_words(self.params.q) if w]
-        should = []
-        for phrase in dict.fromkeys(phrases):
-            for name in ("title", "summary", "body", "title_en", "summary_en"):
-                should.append({"match_phrase": {name: phrase}})
+        phrases = list(dict.fromkeys(phrases))
+
+        def field(name: str, **options) -> dict:
+            should = [{"match_phrase": {name: phrase}} for phrase in phrases]
+            return {**options, "highlight_query": {"bool": {"should": should}}}
+
         return {
             "pre_tags": [analysis.MARK_START],
             "post_tags": [analysis.MARK_END],
             "encoder": "default",
-            "highlight_query": {"bool": {"should": should}},
             "fields": {
-                "title": {"number_of_fragments": 0},
-                "title_en": {"number_of_fragments": 0},
-                "summary": {"number_of_fragments": 0},
-                "summary_en": {"number_of_fragments": 0},
-                "body": {"fragment_size": 90, "number_of_fragments": 2},
+                "title": field("title", number_of_fragments=0),
+                "title_en": field("title_en", number_of_fragments=0),
+                "summary": field("summary", number_of_fragments=0),
+                "summary_en": field("summary_en", number_of_fragments=0),
+                "body": field("body", fragment_size=90, number_of_fragments=2),
             },
         }
 

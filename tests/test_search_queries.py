@@ -72,7 +72,11 @@ def test_the_text_query_has_a_recall_gate_and_weighted_clauses():
         if next(iter(clause)) in ("match", "match_phrase")
     }
     assert boosts["match_phrase:title"] > boosts["match:title_seg"] > boosts["match_phrase:body"]
-    assert body["highlight"]["fields"]["title"] == {"number_of_fragments": 0}
+    title = body["highlight"]["fields"]["title"]
+    assert title["number_of_fragments"] == 0
+    # Each field is highlighted with its own phrases only.
+    phrases = title["highlight_query"]["bool"]["should"]
+    assert phrases and all(set(p["match_phrase"]) == {"title"} for p in phrases)
 
 
 def test_document_number_clauses_only_for_queries_with_digits():
