@@ -852,7 +852,7 @@ def bench_match(client, long_client, alias, warm, sample, today, figures):
     say(f"  compiling the query in Python: {fmt_ms(summary(compile_times))}")
     say(
         f"  query shape: median {percentile(fails, 50):.0f} fail clauses, "
-        f"{percentile(pairs, 50):.0f} must_not pairs (max {max(pairs, default=0)})"
+        f"{percentile(pairs, 50):.0f} clause for two or more fails (max {max(pairs, default=0)})"
     )
 
     source = [
