@@ -175,6 +175,15 @@ def test_the_cut_covers_gb2312_and_what_a_certificate_prints():
         assert char not in characters, char
 
 
+@pytest.mark.parametrize("style", ["Regular", "Bold"])
+def test_the_source_face_is_found_with_or_without_fontconfig_tools(style):
+    found = fonts._scan(style)  # as in the Docker image, which has no fc-match
+    assert found is not None and found[0].is_file()
+    if shutil.which("fc-match"):
+        assert fonts._fc_match(style) == found
+    assert fonts.find_source(style) == found
+
+
 @needs_cut_fonts
 def test_printed_with_the_cut_fonts(pdf):
     assert embedded_fonts(pdf) == [

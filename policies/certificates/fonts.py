@@ -107,24 +107,55 @@ def available(directory: Path | None = None) -> dict[str, Path]:
     return {weight: path for weight, path in paths.items() if path.is_file()}
 
 
-def find_source(style: str) -> tuple[Path, int]:
-    """The system's Noto Serif CJK SC file of ``style`` and the face's index in it (a .ttc)."""
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+def _fc_match(style: str) -> tuple[Path, int] | None:
+    """Fontconfig's answer, when its command-line tools are installed."""
     fc_match = shutil.which("fc-match")
     if fc_match is None:
-        raise RuntimeError("fc-match not found: install fontconfig (scripts/install-system.sh)")
+        return None
     result = subprocess.run(  # noqa: S603 — fixed arguments, no shell
         [fc_match, "--format=%{file}\n%{index}\n%{family}", f"{SOURCE_FAMILY}:style={style}"],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
     file, index, family = (result.stdout.split("\n") + ["", "", ""])[:3]
-    if SOURCE_FAMILY not in family.split(","):
-        raise RuntimeError(
-            f"{SOURCE_FAMILY} {style} is not installed (fc-match gave {family or 'nothing'}); "
-            "install fonts-noto-cjk (scripts/install-system.sh)"
-        )
+    if result.returncode != 0 or SOURCE_FAMILY not in family.split(","):
+        return None
     return Path(file), int(index or 0)
+
+
+def _scan(style: str) -> tuple[Path, int] | None:
+    """The face found by reading the font files' names (no fontconfig tools, e.g. in Docker)."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.ttCollection import TTCollection
+
+    for directory in FONT_DIRS:
+        for path in sorted(directory.rglob("NotoSerifCJK*")):
+            if path.suffix.lower() not in (".ttc", ".otc", ".otf", ".ttf"):
+                continue
+            if path.suffix.lower() in (".ttc", ".otc"):
+                faces = list(TTCollection(path, lazy=True).fonts)
+            else:
+                faces = [TTFont(path, lazy=True)]
+            for index, face in enumerate(faces):
+                name = face["name"]
+                if name.getDebugName(1) == SOURCE_FAMILY and name.getDebugName(2) == style:
+                    return path, index
+    return None
+
+
+def find_source(style: str) -> tuple[Path, int]:
+    """The system's Noto Serif CJK SC file of ``style`` and the face's index in it (a .ttc)."""
+    found = _fc_match(style) or _scan(style)
+    if found is None:
+        raise RuntimeError(
+            f"{SOURCE_FAMILY} {style} is not installed; install fonts-noto-cjk"
+            " (scripts/install-system.sh)"
+        )
+    return found
 
 
 def build_face(source: Path, index: int, target: Path, characters: set[str]) -> None:
