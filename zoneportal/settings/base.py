@@ -256,5 +256,8 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         "elasticsearch": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; fontTools every subsetting step.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
