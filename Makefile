@@ -77,11 +77,11 @@ demo: system venv certificate-fonts ## Fresh machine -> portal with demo content
 	$(call step,Compiling translations)
 	$(call compilemessages,$(LOCAL))
 	$(call step,Loading the demo content)
-	$(LOCAL) $(PY) manage.py seed_demo
+	$(LOCAL) WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo
 	$(call step,Building the search indices from the database)
 	$(LOCAL) $(PY) manage.py search_index rebuild
 	$(call step,Serving Zone Portal at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop))
-	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(LOCAL) WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system venv services certificate-fonts ## Fresh machine -> every check and the whole test suite (PYTEST_ARGS=...)
 	$(call step,Compiling translations)
