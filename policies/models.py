@@ -920,9 +920,7 @@ class Certificate(models.Model):
 class CertificateDownload(models.Model):
     """One download of a certificate's PDF: who and when (an audit record)."""
 
-    certificate = models.ForeignKey(
-        Certificate, on_delete=models.CASCADE, related_name="downloads"
-    )
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="downloads")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
