@@ -1,4 +1,4 @@
-"""The access matrix for applications: every applicant URL and every reviewer URL, every visitor.
+"""The access matrix for applications and certificates: every applicant URL and every reviewer URL, every visitor.
 
 Both URL lists are read from the URLconf (the ``applications`` and ``application_review``
 namespaces), so a new URL without an entry here fails the suite instead of going unchecked.
@@ -12,6 +12,10 @@ Applicant pages:
 
 Reviewer pages (Wagtail admin): anonymous → login; company members and staff outside the
 reviewers' group never get the page (302/403); reviewers get 200.
+
+Certificates: the verification pages are public; "my certificates" needs a login and lists only
+the user's companies'; a certificate's PDF goes to its company's members and to reviewers, a
+404 for everyone else.
 """
 
 import pytest
@@ -199,3 +203,57 @@ def test_review_pages_are_for_reviewers_only(name):
     reviewer = Client()
     reviewer.force_login(make_reviewer())
     assert reviewer.get(path).status_code == 200
+
+
+# --- certificates ---------------------------------------------------------------------------
+# name → who gets the page: "anyone" (public verification) or "owners" (members and reviewers)
+CERTIFICATES = {
+    "verify_start": "anyone",
+    "verify": "anyone",
+    "mine": "signed_in",
+    "download": "owners",
+}
+CERTIFICATE_NAMES = names_in("certificates")
+
+
+def test_every_certificate_url_is_in_the_matrix():
+    assert sorted(CERTIFICATE_NAMES) == sorted(CERTIFICATES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CERTIFICATE_NAMES)
+def test_certificate_urls_for_every_visitor(name, django_capture_on_commit_callbacks):
+    from policies.applications import services
+
+    application = make_application(submit=True)
+    reviewer = make_reviewer()
+    services.transition(application, "accept", by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(application, "approve", by=reviewer, amount="1000")
+    certificate = application.certificates.get()
+    kwargs = {"number": certificate.number} if name in ("verify", "download") else {}
+    path = reverse(f"certificates:{name}", kwargs=kwargs)
+
+    def status(user=None):
+        client = Client(REMOTE_ADDR=f"10.9.{len(name)}.{user.pk % 250 if user else 1}")
+        if user is not None:
+            client.force_login(user)
+        return client.get(path).status_code
+
+    stranger = make_application(submit=True).enterprise.memberships.first().user
+    member = make_member(application.enterprise)
+    kind = CERTIFICATES[name]
+    if kind == "anyone":
+        assert status() == 200
+        assert status(stranger) == 200
+    else:
+        assert status() == 302  # to the login page
+        assert status(member) == 200
+    if kind == "owners":
+        assert status(stranger) == 404
+        assert status(reviewer) == 200
+        assert status(make_user(f"staff-c-{name}@zone.example", is_staff=True)) == 404
+    if kind == "signed_in":
+        body = Client()
+        body.force_login(stranger)
+        assert certificate.number not in body.get(path).content.decode()
