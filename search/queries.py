@@ -492,6 +492,38 @@ class PolicyQuery:
             body["suggest"] = suggestion_request(params.q)
         return body
 
+    # --- the same search as two requests, run side by side (``_msearch``) ---------------
+    def hits_request(self) -> dict:
+        """The hits of ``to_dict()``: the scored query, the page, highlights and suggestions,
+        without the aggregations and without counting every hit (``facets_request`` does)."""
+        body = self.to_dict()
+        del body["aggs"]
+        body["track_total_hits"] = False
+        return body
+
+    def facets_request(self) -> dict:
+        """The total and the facet counts of ``to_dict()``, without scoring.
+
+        The documents are the same: the scored query's ``should`` clauses and its function
+        score only order them, the recall gate alone decides which match. In filter context
+        nothing is scored, so counting 20,000 hits costs what matching them costs.
+        """
+        query = {"bool": {"filter": [self.recall()]}} if self.text else {"match_all": {}}
+        body: dict = {
+            "query": {"constant_score": {"filter": query}},
+            "aggs": self.aggregations(),
+            "size": 0,
+            "track_total_hits": True,
+        }
+        filters = self.filter_clauses()
+        if filters:
+            body["post_filter"] = {"bool": {"filter": filters}}
+        return body
+
+    def msearch(self, index: str) -> list[dict]:
+        """The ``_msearch`` body: header and request of the hits, then of the facets."""
+        return [{"index": index}, self.hits_request(), {"index": index}, self.facets_request()]
+
 
 FACETS_AGGREGATION = "facets"
 

@@ -38,7 +38,13 @@ logger = logging.getLogger(__name__)
 # Set this logger to DEBUG while tuning ranking: each search then logs why its first hits scored.
 explain_logger = logging.getLogger("search.explain")
 
-SEARCH_ERRORS = (TransportError, ApiError)
+
+class SearchResponseError(Exception):
+    """One of the requests of an ``_msearch`` answered with an error (the call itself did not
+    fail: ``_msearch`` reports each request's error in its place)."""
+
+
+SEARCH_ERRORS = (TransportError, ApiError, SearchResponseError)
 
 FACET_LABELS = {
     "department": _("Issuing department"),
@@ -178,14 +184,28 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {status}' if status else ''}"
 
 
-def _execute(client, body: dict) -> dict:
-    body = dict(body)
-    kwargs = {
-        "from_": body.pop("from"),
-        "source": body.pop("_source"),
-    }
+def _execute(client, builder: PolicyQuery) -> dict:
+    """One search as two requests sent together (``_msearch``), which the node runs side by
+    side: the hits (scored, highlighted) and the total with the facet counts (not scored).
+    Answers what one request with both would (``PolicyQuery.to_dict()``): the same hits, total
+    and aggregations, in ``hits`` and ``aggregations`` as a search response has them."""
     explain = explain_logger.isEnabledFor(logging.DEBUG)
-    response = client.search(index=index_name("policies"), **kwargs, **body, explain=explain).body
+    searches = builder.msearch(index_name("policies"))
+    if explain:
+        searches[1]["explain"] = True
+    responses = client.msearch(searches=searches).body["responses"]
+    for answer in responses:
+        if "error" in answer:
+            error = answer["error"]
+            reason = error.get("type", "error") if isinstance(error, dict) else str(error)
+            raise SearchResponseError(f"{answer.get('status', '')} {reason}".strip())
+    hits, facets = responses
+    response = {
+        **hits,
+        "took": max(hits.get("took", 0), facets.get("took", 0)),
+        "hits": {**hits["hits"], "total": facets["hits"]["total"]},
+        "aggregations": facets.get("aggregations", {}),
+    }
     if explain:
         for hit in response["hits"]["hits"][:5]:
             explain_logger.debug(
@@ -207,7 +227,7 @@ def _explanation(node: dict | None, depth: int = 0, limit: int = 4) -> str:
 def _elasticsearch(params, today, departments, industries, areas, last_page) -> SearchResult:
     client = get_client()
     builder = PolicyQuery(params, today, industry_codes=industries, area_codes=areas)
-    response = _execute(client, builder.to_dict())
+    response = _execute(client, builder)
     total = response["hits"]["total"]["value"]
     page = params.page
     if last_page and not response["hits"]["hits"] and total and page > 1:
@@ -223,7 +243,7 @@ def _elasticsearch(params, today, departments, industries, areas, last_page) -> 
         builder = PolicyQuery(
             params, today, industry_codes=industries, area_codes=areas, suggest=False
         )
-        response = _execute(client, builder.to_dict())
+        response = _execute(client, builder)
     result = SearchResult(params=params, total=total, page=page)
     result.hits = _hydrate(response["hits"]["hits"])
     result.facets = _facets(

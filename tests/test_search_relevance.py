@@ -143,3 +143,66 @@ def test_an_exact_phrase_beats_the_same_characters_apart(corpus_index):
     # 集成电路 as a phrase (the tape-out subsidy) before policies that merely contain the
     # characters 集, 成, 电, 路 somewhere.
     assert top(client, index, "集成电路", n=1) == ["cdht-2025-014"]
+
+
+SPLIT_CASES = [
+    ("研发", {}, "relevance"),
+    ("企业", {}, "relevance"),
+    ("2025年度申报指南", {}, "relevance"),
+    ("补贴", {"type": ["subsidy"]}, "relevance"),
+    ("人才", {"status": ["in_force"]}, "expiring"),
+    ("科技", {"industry": ["I65"], "area": ["south"]}, "newest"),
+    ("R&D subsidy", {}, "relevance"),
+    ("成高科发", {}, "relevance"),
+    ("", {"apply_free": ["1"]}, "newest"),
+    ("", {}, "expiring"),
+]
+
+
+@pytest.mark.parametrize(("q", "filters", "sort"), SPLIT_CASES)
+def test_hits_and_facets_in_two_requests_answer_like_one(
+    corpus_index, monkeypatch, q, filters, sort
+):
+    """``search.service`` sends the hits and the facets as two requests of one ``_msearch``;
+    the hits, the total and every facet count are those of the one request ``to_dict()``."""
+    from search import service
+    from search.queries import facet_results
+
+    client, index = corpus_index
+    monkeypatch.setattr(service, "index_name", lambda kind: index)
+    params = SearchParams(q=q, filters=filters, sort=sort, page_size=20)
+    builder = PolicyQuery(
+        params, local_today(), industry_codes=["I65", "C39", "M73"], area_codes=["south", "west"]
+    )
+    body = builder.to_dict()
+    body["from_"] = body.pop("from")
+    body["source"] = body.pop("_source")
+    one = client.search(index=index, **body).body
+    two = service._execute(client, builder)
+
+    def hits(response):
+        return [
+            (h["_id"], h.get("_score"), h.get("sort"), h.get("highlight"), h["_source"])
+            for h in response["hits"]["hits"]
+        ]
+
+    assert one["hits"]["total"] == two["hits"]["total"]
+    assert hits(one) == hits(two)
+    assert facet_results(one["aggregations"]) == facet_results(two["aggregations"])
+    assert facet_results(two["aggregations"])  # the facets are there at all
+    assert one.get("suggest") == two.get("suggest")
+
+
+def test_an_error_in_either_request_degrades_like_a_failed_search(monkeypatch):
+    from search import service
+
+    class Client:
+        def msearch(self, searches):
+            answer = {
+                "responses": [{"hits": {"hits": []}}, {"error": {"type": "x"}, "status": 500}]
+            }
+            return type("Response", (), {"body": answer})()
+
+    builder = PolicyQuery(SearchParams(q="研发"), local_today())
+    with pytest.raises(service.SEARCH_ERRORS):
+        service._execute(Client(), builder)
