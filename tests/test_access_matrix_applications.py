@@ -1,7 +1,8 @@
-"""The access matrix for applications and certificates: every applicant URL and every reviewer URL, every visitor.
+"""The access matrix for applications and certificates: every URL, every kind of visitor.
 
-Both URL lists are read from the URLconf (the ``applications`` and ``application_review``
-namespaces), so a new URL without an entry here fails the suite instead of going unchecked.
+The URL lists are read from the URLconf (the ``applications``, ``application_review`` and
+``certificates`` namespaces), so a new URL without an entry here fails the suite instead of
+going unchecked.
 
 Applicant pages:
 - anonymous visitors are sent to the login page (GET and POST);
