@@ -19,9 +19,20 @@ def notify_application_event(event_id: int) -> int:
 def daily_applications() -> dict:
     """Once a day: end public notices that are over, send reminders and the reviewers' digest."""
     from .applications import notify, services
+    from .models import Application
 
     today = local_today()
+    # Approvals whose certificate task never ran (the broker was down at approval): issuing is
+    # idempotent, so queueing again is safe.
+    missing = list(
+        Application.objects.filter(
+            state__in=Application.DECIDED_APPROVED, certificates__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    for pk in missing:
+        issue_certificate.delay(pk)
     return {
+        "certificates_queued": len(missing),
         "finalised": services.finalise_due(today),
         "reminders": notify.send_reminders(),
         "digests": notify.send_reviewer_digest(today),

@@ -19,3 +19,32 @@ class ApiLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than ``MAX_REQUEST_BYTES`` before anything reads it.
+
+    Django would otherwise spool any multipart body to temporary files when the CSRF check
+    reads the form, whatever the views' own size limits (20 MB documents, 5 MB certificate
+    checks). A reverse proxy in front should set the same limit (see docs/operations.md).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import HttpResponse
+        from django.utils.translation import gettext as _
+
+        limit = getattr(settings, "MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            message = _("The upload is too large: at most %(mb)d MB can be sent at once.") % {
+                "mb": limit // (1024 * 1024)
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -81,8 +81,9 @@ def reviewer_required(view_func):
 
 
 def reviewable():
-    """Every application a reviewer may see: all but drafts."""
-    return Application.objects.exclude(state=S.DRAFT)
+    """Every application a reviewer may see: those ever submitted (never drafts, nor drafts
+    withdrawn before submission: they are the company's private work)."""
+    return Application.objects.exclude(state=S.DRAFT).exclude(submitted_at__isnull=True)
 
 
 # --- the queue ---------------------------------------------------------------------------------
@@ -403,7 +404,9 @@ def content_disposition(disposition: str, filename: str) -> str:
 def document(request, pk, doc_pk):
     """Stream one document: PDF and images shown in the browser, office files downloaded."""
     item = get_object_or_404(
-        ApplicationDocument.objects.exclude(application__state=S.DRAFT),
+        ApplicationDocument.objects.exclude(application__state=S.DRAFT).exclude(
+            application__submitted_at__isnull=True
+        ),
         pk=doc_pk,
         application_id=pk,
     )

@@ -58,7 +58,11 @@ def _tell_members(application, key: str, title: str, body: str) -> list[int]:
                     url=url,
                 )
         except IntegrityError:
-            continue  # told already (a retried task)
+            # Told already (a retried task). Its e-mail may still be owed if the try before
+            # failed to send it: ``email_notification`` sends each at most once.
+            notification = Notification.objects.filter(user=membership.user, key=key).first()
+            if notification is None or notification.emailed_at is not None:
+                continue
         preference = NotificationPreference.objects.filter(user=membership.user).first()
         if preference is None or preference.email == NotificationPreference.Email.IMMEDIATE:
             email_now.append(notification.pk)
@@ -237,20 +241,20 @@ def send_reviewer_digest(today: datetime.date | None = None) -> int:
         lines += ["", _site_url(queue)]
         body = "\n".join(lines)
         for reviewer in services.reviewers():
-            try:
-                with transaction.atomic():
-                    Notification.objects.create(
-                        user=reviewer,
-                        kind="review_digest",
-                        key=f"review-digest:{today.isoformat()}",
-                        title=title[:200],
-                        body=body,
-                        url=queue,
-                        emailed_at=timezone.now() if reviewer.email else None,
-                    )
-            except IntegrityError:
-                continue  # today's digest went out already
-            if reviewer.email:
-                send_mail(title, body, None, [reviewer.email])
-                sent += 1
+            notification, _created = Notification.objects.get_or_create(
+                user=reviewer,
+                key=f"review-digest:{today.isoformat()}",
+                defaults={
+                    "kind": "review_digest",
+                    "title": title[:200],
+                    "body": body,
+                    "url": queue,
+                },
+            )
+            if notification.emailed_at is not None or not reviewer.email:
+                continue  # today's digest went out already (or there is no address)
+            # Sent first, then marked: a failed send is tried again by the task's retry.
+            send_mail(notification.title, notification.body, None, [reviewer.email])
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+            sent += 1
     return sent

@@ -65,8 +65,9 @@ def is_reviewer(user) -> bool:
 
 
 def reviewers():
+    """Everyone ``is_reviewer`` lets in: active staff in the reviewers' group."""
     group = Group.objects.filter(name=roles.APPLICATION_REVIEWERS).first()
-    users = group.user_set.filter(is_active=True) if group else []
+    users = group.user_set.filter(is_active=True, is_staff=True) if group else []
     return list(users)
 
 
@@ -349,6 +350,13 @@ def accept_declaration(application: Application, *, by) -> Application:
     return locked
 
 
+def _delete_file_on_commit(field_file) -> None:
+    """Remove a stored file only once its row's deletion is committed (a rollback keeps both)."""
+    storage, name = field_file.storage, field_file.name
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def check_amount(programme: Programme, amount: Decimal) -> None:
     if amount <= 0:
         raise ApplicationError(_("The amount must be more than zero."), code="amount")
@@ -389,7 +397,7 @@ def add_document(application: Application, *, by, requirement_id: str, upload):
     upload.seek(0)
     old = locked.documents.filter(requirement_id=requirement_id).first()
     if old is not None:
-        old.file.delete(save=False)
+        _delete_file_on_commit(old.file)
         old.delete()
     document = ApplicationDocument(
         application=locked,
@@ -414,7 +422,7 @@ def remove_document(application: Application, *, by, document_id: int) -> None:
     document = locked.documents.filter(pk=document_id).first()
     if document is None:
         raise ApplicationError(_("There is no such document."), code="unknown_document")
-    document.file.delete(save=False)
+    _delete_file_on_commit(document.file)
     document.delete()
     locked.version += 1
     locked.save()

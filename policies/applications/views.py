@@ -92,6 +92,7 @@ def _context(request, application, **extra):
         ],
         "all_complete": all(s.status == services.COMPLETE for s in sections),
         "item_reasons": _item_reasons(application),
+        "return_comment": _return_comment(application),
         **extra,
     }
 
@@ -101,6 +102,14 @@ def _item_reasons(application) -> list[tuple[str, str]]:
     from .notify import _item_label
 
     return [(_item_label(application, k), v) for k, v in application.return_reasons.items()]
+
+
+def _return_comment(application) -> str:
+    """The reviewer's general comment of the latest return, while the application is returned."""
+    if application.state != "returned":
+        return ""
+    event = application.events.filter(action="return").order_by("-created_at", "-pk").first()
+    return event.comment if event else ""
 
 
 def _edit_guard(request, application):

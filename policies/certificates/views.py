@@ -51,8 +51,17 @@ def _rate() -> tuple[int, int]:
 
 
 def client_ip(request) -> str:
-    """The client's address as the web server saw it (REMOTE_ADDR; a proxy must set it)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address, behind the trusted proxies (``ALLAUTH_TRUSTED_PROXY_COUNT``).
+
+    The same address allauth's rate limits use: behind a reverse proxy REMOTE_ADDR is the
+    proxy's, and counting it would limit every visitor together.
+    """
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request) or "unknown"
+    except Exception:  # noqa: BLE001 - a malformed forwarding header is not the visitor's fault
+        return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def over_limit(request) -> bool:

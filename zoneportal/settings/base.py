@@ -59,8 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
 ]
 
+# The largest request body accepted (the biggest upload is a 20 MB application document).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zoneportal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,0 +1,103 @@
+"""Fixes from the review of applications and certificates: each behaviour a user relies on."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from enterprises.models import Notification
+from policies import tasks
+from policies.applications import notify, services
+from policies.models import Application
+from tests.factories import make_application, make_reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, settings):
+    settings.MAX_REQUEST_BYTES = 1024
+    response = client.post(
+        reverse("certificates:verify_start"), data=b"x" * 2048, content_type="application/pdf"
+    )
+    assert response.status_code == 413
+
+
+def test_a_withdrawn_draft_is_not_shown_to_reviewers(client):
+    draft = make_application()
+    member = draft.enterprise.memberships.first().user
+    services.withdraw(draft, by=member)
+    document = draft.documents.get()
+    reviewer = make_reviewer()
+    client.force_login(reviewer)
+    assert client.get(reverse("application_review:detail", args=[draft.pk])).status_code == 404
+    preview = reverse("application_review:document", args=[draft.pk, document.pk])
+    assert client.get(preview).status_code == 404
+    listing = client.get(reverse("application_review:queue") + "?state=all")
+    assert draft.enterprise.name not in listing.content.decode()
+
+
+def test_a_retried_event_still_sends_the_email_that_failed(monkeypatch):
+    application = make_application(submit=True)
+    event = application.events.get(action="submit")
+    calls = {"n": 0}
+    real = notify.email_notification
+
+    def flaky(pk):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("SMTP down")
+        return real(pk)
+
+    monkeypatch.setattr(notify, "email_notification", flaky)
+    with pytest.raises(OSError):
+        notify.notify_event(event.pk)
+    assert len(mail.outbox) == 0
+    assert notify.notify_event(event.pk) == 1  # the retry sends what was owed
+    assert notify.notify_event(event.pk) == 0  # and never twice
+    assert Notification.objects.filter(key=f"application-event:{event.pk}").count() == 1
+
+
+def test_the_daily_run_issues_a_missing_certificate():
+    application = make_application(submit=True)
+    reviewer = make_reviewer()
+    services.transition(application, "accept", by=reviewer)
+    # Approved without running the on-commit hook: as if the broker had been down.
+    services.transition(application, "approve", by=reviewer, amount="1000")
+    assert not application.certificates.exists()
+    result = tasks.daily_applications()
+    assert result["certificates_queued"] == 1
+    assert application.certificates.count() == 1
+    assert tasks.daily_applications()["certificates_queued"] == 0
+
+
+def test_a_return_with_only_a_comment_is_shown_to_the_applicant(client):
+    application = make_application(submit=True)
+    reviewer = make_reviewer()
+    services.transition(application, "return", by=reviewer, comment="请补充项目预算说明。")
+    client.force_login(application.enterprise.memberships.first().user)
+    page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "请补充项目预算说明。" in page
+    project = client.get(reverse("applications:project", args=[application.pk]))
+    assert "请补充项目预算说明。" in project.content.decode()
+
+
+def test_the_digest_is_retried_when_its_email_fails(monkeypatch):
+    make_application(submit=True)
+    make_reviewer("digest@zone.example")
+    from policies.applications import notify as module
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(module, "send_mail", broken)
+    with pytest.raises(OSError):
+        notify.send_reviewer_digest()
+    monkeypatch.undo()
+    assert notify.send_reviewer_digest() == 1
+    assert notify.send_reviewer_digest() == 0
+    assert Application.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["digest@zone.example"]]
