@@ -101,3 +101,31 @@ def test_the_digest_is_retried_when_its_email_fails(monkeypatch):
     assert notify.send_reviewer_digest() == 0
     assert Application.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["digest@zone.example"]]
+
+
+def test_a_newly_unknown_fact_is_confirmed_on_the_check_page(client):
+    from policies.models import PolicyPage
+
+    application = make_application()
+    policy = PolicyPage.objects.get(pk=application.programme.page_id)
+    policy.criteria = {"min_employees": 10}
+    policy.save()
+    enterprise = application.enterprise
+    enterprise.employees = None  # the company cleared the figure: the portal cannot check it
+    enterprise.save()
+    client.force_login(enterprise.memberships.first().user)
+    check_url = reverse("applications:check", args=[application.pk])
+
+    page = client.get(check_url).content.decode()
+    assert 'name="confirm_min_employees"' in page
+    client.post(check_url)  # submitting first is refused with the reason, nothing lost
+    application.refresh_from_db()
+    assert application.state == "draft"
+
+    client.post(check_url, {"confirm": "", "confirm_min_employees": "on"})
+    application.refresh_from_db()
+    assert "min_employees" in application.confirmed_unknowns
+    assert 'name="confirm_min_employees"' not in client.get(check_url).content.decode()
+    client.post(check_url)
+    application.refresh_from_db()
+    assert application.state == "submitted"

@@ -340,6 +340,16 @@ def save_answers(application: Application, *, by, section: str, **values) -> App
 
 
 @transaction.atomic
+def confirm_unknowns(application: Application, *, by, keys) -> Application:
+    """Record that the applicant confirms criteria the portal cannot check from the profile."""
+    locked = _editable(application, by)
+    locked.confirmed_unknowns = sorted(set(locked.confirmed_unknowns) | set(keys))
+    locked.version += 1
+    locked.save(update_fields=["confirmed_unknowns", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
 def accept_declaration(application: Application, *, by) -> Application:
     locked = _editable(application, by)
     locked.declaration_accepted_at = timezone.now()

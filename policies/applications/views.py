@@ -104,6 +104,12 @@ def _item_reasons(application) -> list[tuple[str, str]]:
     return [(_item_label(application, k), v) for k, v in application.return_reasons.items()]
 
 
+def _unconfirmed(application) -> list:
+    """Criteria the portal cannot check that the applicant has not confirmed (yet)."""
+    evaluation = services.eligibility(application.enterprise, application.programme)
+    return [c for c in evaluation.unknown if c.key not in application.confirmed_unknowns]
+
+
 def _return_comment(application) -> str:
     """The reviewer's general comment of the latest return, while the application is returned."""
     if application.state != "returned":
@@ -392,8 +398,25 @@ def declaration(request, application):
 
 @applicant_view(methods=("GET", "POST"))
 def check(request, application):
-    """Check your answers, then submit (or resubmit). A repeated POST shows the confirmation."""
-    if request.method == "POST":
+    """Check your answers, then submit (or resubmit). A repeated POST shows the confirmation.
+
+    When the profile or the policy changed since the application was started and a criterion
+    the portal cannot check appeared, the applicant confirms it here (``confirm`` POST).
+    """
+    unknown = _unconfirmed(application) if application.is_editable else []
+    confirm_form = ConfirmUnknownsForm(
+        _data(request) if "confirm" in request.POST else None, unknown=unknown
+    )
+    if request.method == "POST" and "confirm" in request.POST:
+        if confirm_form.is_valid():
+            try:
+                services.confirm_unknowns(
+                    application, by=request.user, keys=confirm_form.confirmed()
+                )
+            except services.ApplicationError as exc:
+                messages.error(request, exc.message)
+            return redirect("applications:check", pk=application.pk)
+    elif request.method == "POST":
         try:
             outcome = services.submit(application, by=request.user)
         except services.ApplicationError as exc:
@@ -410,6 +433,7 @@ def check(request, application):
             request,
             application,
             documents=_documents(application),
+            confirm_form=confirm_form if unknown else None,
             answers=[
                 (field.label, application.answers.get(block_id, ""))
                 for (block_id, _q), field in zip(
