@@ -129,3 +129,21 @@ def test_a_newly_unknown_fact_is_confirmed_on_the_check_page(client):
     client.post(check_url)
     application.refresh_from_db()
     assert application.state == "submitted"
+
+
+def test_a_reviewer_without_two_factor_cannot_download_other_companies_certificates(
+    client, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.models import Authenticator
+
+    application = make_application(submit=True)
+    reviewer = make_reviewer()
+    services.transition(application, "accept", by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transition(application, "approve", by=reviewer, amount="1000")
+    certificate = application.certificates.get()
+    url = reverse("certificates:download", args=[certificate.number])
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200  # with the authenticator the factory gives staff
+    Authenticator.objects.filter(user=reviewer).delete()
+    assert client.get(url).status_code == 404

@@ -175,11 +175,15 @@ def _verify_upload(request):
 # --- The company's certificates ---------------------------------------------------------------
 def _visible_certificates(user):
     """Certificates ``user`` may download: their companies' (members) or all (reviewers)."""
+    from enterprises.middleware import has_active_totp, staff_mfa_required
+
     from ..applications.services import is_reviewer
     from ..models import Certificate
 
     queryset = Certificate.objects.select_related("application", "application__enterprise")
-    if is_reviewer(user):
+    # Staff reach every company's certificate only as the admin would let them in: with
+    # two-factor authentication (a staff account signs in with its code once it has one).
+    if is_reviewer(user) and (not staff_mfa_required() or has_active_totp(user)):
         return queryset, True
     return access.scoped(user, queryset, "application__enterprise"), False
 
