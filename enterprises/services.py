@@ -10,12 +10,13 @@ import datetime
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from zoneportal.http import absolute_url
 
 from .models import (
     Enterprise,
@@ -54,10 +55,6 @@ def notify_members(enterprise: Enterprise, subject: str, body: str) -> None:
 
     enterprise_id = enterprise.pk
     transaction.on_commit(lambda: send_member_email.delay(enterprise_id, subject, body))
-
-
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 # --- registration and profile -------------------------------------------------------------
@@ -173,7 +170,7 @@ def verify_enterprise(enterprise: Enterprise, *, by) -> Enterprise:
             "The zone has verified the registration of %(name)s. The company can now apply "
             "for subsidies.\n\n%(url)s"
         )
-        % {"name": enterprise.name, "url": _site_url(reverse("enterprises:dashboard"))},
+        % {"name": enterprise.name, "url": absolute_url(reverse("enterprises:dashboard"))},
     )
     return enterprise
 
@@ -203,7 +200,7 @@ def reject_enterprise(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
         % {
             "name": enterprise.name,
             "reason": reason,
-            "url": _site_url(reverse("enterprises:dashboard")),
+            "url": absolute_url(reverse("enterprises:dashboard")),
         },
     )
     return enterprise
@@ -243,7 +240,7 @@ def invite(enterprise: Enterprise, *, by, email: str, role=Membership.Role.MEMBE
     from .tasks import send_invitation_email
 
     invitation_id = invitation.pk
-    url = _site_url(reverse("enterprises:accept_invitation", args=(token,)))
+    url = absolute_url(reverse("enterprises:accept_invitation", args=(token,)))
     transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, url))
     return invitation, token
 

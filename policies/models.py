@@ -734,8 +734,12 @@ class Application(models.Model):
             and today > self.due_date
         )
 
-    def days_waiting(self, today=None) -> int | None:
-        """Working days since the application last reached the reviewers (None if not there)."""
+    def days_waiting(self, today=None, calendar=None) -> int | None:
+        """Working days since the application last reached the reviewers (None if not there).
+
+        ``calendar``: a loaded ``workdays.Calendar`` to share across a list (one query, not one
+        per row).
+        """
         from .workdays import as_local_date, working_days_between
 
         if self.state not in (
@@ -747,7 +751,7 @@ class Application(models.Model):
         since = self.last_submitted_at or self.submitted_at
         if since is None:
             return None
-        return working_days_between(as_local_date(since), today or local_today())
+        return working_days_between(as_local_date(since), today or local_today(), calendar)
 
 
 def application_upload_to(instance, filename):

@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zoneportal.http import absolute_url
+
 from .criteria import Criteria
 from .models import PolicyMatchNotice, PolicyPage
 
@@ -63,10 +65,6 @@ def _chunks(values, size=CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _message(policy: PolicyPage, enterprise) -> tuple[str, str]:
@@ -173,8 +171,8 @@ def notify_fitting(policy: PolicyPage, enterprise_ids) -> NoticeOutcome:
 # --- e-mail ---------------------------------------------------------------------------------
 def _footer() -> str:
     return _("Read all your messages: %(inbox)s\nChoose what you hear about and how: %(prefs)s") % {
-        "inbox": _site_url(reverse("notifications:inbox")),
-        "prefs": _site_url(reverse("notifications:preferences")),
+        "inbox": absolute_url(reverse("notifications:inbox")),
+        "prefs": absolute_url(reverse("notifications:preferences")),
     }
 
 
@@ -194,7 +192,7 @@ def email_notification(notification_id: int) -> bool:
         with translation.override(settings.LANGUAGE_CODE):
             parts = [notification.body]
             if notification.url:
-                parts.append(_site_url(notification.url))
+                parts.append(absolute_url(notification.url))
             parts.append(_footer())
             send_mail(notification.title, "\n\n".join(parts), None, [notification.user.email])
         notification.emailed_at = timezone.now()
@@ -237,7 +235,7 @@ def send_daily_digests(now: datetime.datetime | None = None) -> int:
                 for note in pending:
                     lines.append(f"• {note.title}")
                     if note.url:
-                        lines.append(f"  {_site_url(note.url)}")
+                        lines.append(f"  {absolute_url(note.url)}")
                 lines.extend(["", _footer()])
                 send_mail(subject, "\n".join(lines), None, [pending[0].user.email])
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)

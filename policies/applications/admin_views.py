@@ -15,7 +15,6 @@ import csv
 import datetime
 import functools
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -35,10 +34,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from enterprises.admin_views import field_label
 from zoneportal.clock import ZONE, local_today
+from zoneportal.http import content_disposition
 
 from ..matching import ELIGIBLE, INELIGIBLE, NEAR, POSSIBLE
 from ..models import Application, ApplicationDocument, ApplicationState
-from ..workdays import Calendar, as_local_date, working_days_between
+from ..workdays import Calendar
 from . import services, states
 from .admin_forms import ACTION_FORMS, ALL, OPEN, OPEN_STATES, QueueFilterForm
 
@@ -132,21 +132,11 @@ def queue_queryset(filters: dict, today: datetime.date, calendar: Calendar):
     return applications.order_by("waiting_rank", "waiting_since", "pk")
 
 
-def days_waiting(application, today, calendar) -> int | None:
-    """``Application.days_waiting`` with one calendar for a whole list (no query per row)."""
-    if application.state not in OPEN_STATES:
-        return None
-    since = application.last_submitted_at or application.submitted_at
-    if since is None:
-        return None
-    return working_days_between(as_local_date(since), today, calendar)
-
-
 def queue_rows(applications, today, calendar):
     return [
         {
             "application": a,
-            "days_waiting": days_waiting(a, today, calendar),
+            "days_waiting": a.days_waiting(today, calendar),
             "overdue": a.is_overdue(today),
         }
         for a in applications
@@ -390,13 +380,6 @@ class DetailView(ReviewView):
 
 
 # --- documents ---------------------------------------------------------------------------------
-def content_disposition(disposition: str, filename: str) -> str:
-    """``inline``/``attachment`` with an ASCII fallback and the real name (RFC 6266, RFC 5987)."""
-    fallback = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
-    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
-    if not fallback.strip(". ") or fallback != filename:
-        fallback = f"document.{extension}" if extension.isascii() and extension else "document"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @never_cache

@@ -10,13 +10,13 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Membership, Notification, NotificationPreference
 from zoneportal.clock import local_today
+from zoneportal.http import absolute_url
 
 from ..models import Application, ApplicationEvent, ApplicationState
 from ..notices import email_notification
@@ -29,41 +29,40 @@ REMINDER_DAYS = (7, 1)  # drafts are reminded this many days before the window c
 RETURNED_REMINDER_WORKING_DAYS = 5
 
 
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def application_url(application) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return reverse("applications:detail", args=[application.pk])
 
 
 def _tell_members(application, key: str, title: str, body: str) -> list[int]:
-    """One notification per member of the company (unless already sent); ids to e-mail now."""
+    """One notification per member of the company (once per key); ids to e-mail now.
+
+    A retried task finds the notifications made and returns those whose e-mail is still owed
+    (the try before may have failed to send it); ``email_notification`` sends each at most once.
+    """
     memberships = Membership.objects.filter(
         enterprise_id=application.enterprise_id, user__is_active=True
-    ).select_related("user")
+    ).select_related("user", "user__notification_preference")
     email_now = []
     url = application_url(application)
     for membership in memberships:
+        notification, _created = Notification.objects.get_or_create(
+            user=membership.user,
+            key=key,
+            defaults={
+                "enterprise_id": application.enterprise_id,
+                "kind": KIND,
+                "title": title[:200],
+                "body": body,
+                "url": url,
+            },
+        )
+        if notification.emailed_at is not None:
+            continue
         try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    user=membership.user,
-                    enterprise_id=application.enterprise_id,
-                    kind=KIND,
-                    key=key,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                )
-        except IntegrityError:
-            # Told already (a retried task). Its e-mail may still be owed if the try before
-            # failed to send it: ``email_notification`` sends each at most once.
-            notification = Notification.objects.filter(user=membership.user, key=key).first()
-            if notification is None or notification.emailed_at is not None:
-                continue
-        preference = NotificationPreference.objects.filter(user=membership.user).first()
+            preference = membership.user.notification_preference
+        except NotificationPreference.DoesNotExist:
+            preference = None
         if preference is None or preference.email == NotificationPreference.Email.IMMEDIATE:
             email_now.append(notification.pk)
     return email_now
@@ -238,7 +237,7 @@ def send_reviewer_digest(today: datetime.date | None = None) -> int:
                 for a in overdue
             ]
         queue = reverse("application_review:queue")
-        lines += ["", _site_url(queue)]
+        lines += ["", absolute_url(queue)]
         body = "\n".join(lines)
         for reviewer in services.reviewers():
             notification, _created = Notification.objects.get_or_create(

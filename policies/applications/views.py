@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from enterprises import access
+from zoneportal.http import content_disposition
 
 from ..models import Application, Programme
 from . import services, states
@@ -371,9 +371,7 @@ def document_download(request, application, document):
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=document.original_name
-    )
+    response["Content-Disposition"] = content_disposition("attachment", document.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -19,10 +19,9 @@ import datetime
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
-
 from policies import signing
 from policies.numerals import amount_in_capitals, amount_in_cents, format_amount
+from zoneportal.http import absolute_url
 
 # Fixed, not strftime("%B"): the process locale must not change what a certificate says.
 MONTHS_EN = (
@@ -31,21 +30,16 @@ MONTHS_EN = (
 )  # fmt: skip
 
 
-def site_url() -> str:
-    """The public root of the portal (no trailing slash), as printed in verification URLs."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-
-
 def verification_url(content_or_number: CertificateContent | str, signature: str) -> str:
     """``{site}/verify/<number>?s=<signature>``: the URL the QR code carries.
 
     Given a ``CertificateContent``, its own ``site`` is used (the root it was issued under);
-    given a bare number, the current ``site_url()``.
+    given a bare number, the current ``absolute_url()``.
     """
     if isinstance(content_or_number, CertificateContent):
         root, number = content_or_number.site, content_or_number.number
     else:
-        root, number = site_url(), content_or_number
+        root, number = absolute_url(), content_or_number
     return f"{root}/verify/{quote(number, safe='')}?{urlencode({'s': signature})}"
 
 
@@ -65,7 +59,7 @@ class CertificateContent:
     department: str  # issuing department, e.g. 成都高新区科技创新局
     department_en: str
     issued_date: datetime.date  # the local (Asia/Shanghai) date of issue
-    site: str = dataclasses.field(default_factory=site_url)  # public root of the portal
+    site: str = dataclasses.field(default_factory=absolute_url)  # public root of the portal
 
     def __post_init__(self):
         if not signing.is_well_formed_number(self.number):

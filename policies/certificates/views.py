@@ -17,7 +17,6 @@ is recorded (``CertificateDownload``).
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -28,22 +27,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from enterprises import access
+from enterprises import access, uploads
+from zoneportal.http import content_disposition
 
 from .. import signing
 from . import issue
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 DEFAULT_RATE = (30, 60)  # lookups per window (seconds), per client IP
-
-
-def attachment_header(filename: str, *, fallback: str) -> str:
-    """``attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>`` (RFC 6266/5987).
-
-    Browsers use the UTF-8 name (Chinese); the plain ``filename`` is for clients that cannot.
-    """
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _rate() -> tuple[int, int]:
@@ -159,7 +150,7 @@ def _verify_upload(request):
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             error = _("The file is larger than 5 MB: no certificate of ours is that large.")
-        elif not data.startswith(PDF_MAGIC):
+        elif uploads.sniff(data[:16]) is not uploads.PDF:
             error = _("This file is not a PDF.")
     if error:
         return render(request, "certificates/verify_start.html", {"error": error}, status=400)
@@ -227,8 +218,8 @@ def download(request, number: str):
             certificate=certificate, user=request.user, as_staff=as_staff
         )
     response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = attachment_header(
-        certificate.download_name(), fallback=f"{certificate.number}.pdf"
+    response["Content-Disposition"] = content_disposition(
+        "attachment", certificate.download_name(), fallback=f"{certificate.number}.pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
