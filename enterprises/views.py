@@ -131,6 +131,34 @@ def _context(membership: Membership, section: str, **extra) -> dict:
     }
 
 
+def _attempt(request, action, success: str) -> bool:
+    """Run a service call; show its refusal, or ``success``. True when it succeeded."""
+    try:
+        action()
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _confirm_page(request, membership, *, title, question, button, danger=True):
+    """The "are you sure?" page of an action on the members page (POST to the same URL)."""
+    return render(
+        request,
+        "enterprises/confirm.html",
+        _context(
+            membership,
+            "members",
+            title=title,
+            question=question,
+            button=button,
+            danger=danger,
+            cancel_url=reverse("enterprises:members", args=(membership.enterprise_id,)),
+        ),
+    )
+
+
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -368,14 +396,11 @@ def edit(request, membership):
 def resubmit(request, membership):
     """Ask the zone to verify a registration returned for correction again."""
     enterprise = membership.enterprise
-    try:
-        services.submit_for_verification(enterprise, by=request.user)
-    except services.ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("The registration has been sent to the zone for verification again.")
-        )
+    _attempt(
+        request,
+        lambda: services.submit_for_verification(enterprise, by=request.user),
+        _("The registration has been sent to the zone for verification again."),
+    )
     access.set_current_enterprise(request, enterprise)
     return redirect("enterprises:dashboard")
 
@@ -628,19 +653,13 @@ def member_role(request, membership, target):
         if not form.is_valid():
             messages.error(request, _("Please choose a role."))
         else:
-            try:
-                services.change_role(target, by=request.user, role=form.cleaned_data["role"])
-            except services.ServiceError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("%(person)s is now %(role)s.")
-                    % {
-                        "person": target.user.get_full_name(),
-                        "role": Membership.Role(form.cleaned_data["role"]).label,
-                    },
-                )
+            role = form.cleaned_data["role"]
+            _attempt(
+                request,
+                lambda: services.change_role(target, by=request.user, role=role),
+                _("%(person)s is now %(role)s.")
+                % {"person": target.user.get_full_name(), "role": Membership.Role(role).label},
+            )
     return redirect("enterprises:members", enterprise_id=enterprise.pk)
 
 
@@ -655,37 +674,27 @@ def member_remove(request, membership, target):
     if target.pk == membership.pk:
         return redirect("enterprises:leave", enterprise_id=enterprise.pk)
     if request.method == "POST":
-        try:
-            services.remove_member(target, by=request.user)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("%(person)s has been removed from %(name)s.")
-                % {"person": target.user.get_full_name(), "name": enterprise.name},
-            )
+        _attempt(
+            request,
+            lambda: services.remove_member(target, by=request.user),
+            _("%(person)s has been removed from %(name)s.")
+            % {"person": target.user.get_full_name(), "name": enterprise.name},
+        )
         return redirect("enterprises:members", enterprise_id=enterprise.pk)
-    return render(
+    return _confirm_page(
         request,
-        "enterprises/confirm.html",
-        _context(
-            membership,
-            "members",
-            title=_("Remove a member?"),
-            question=_(
-                "Remove %(person)s (%(email)s) from %(name)s? They will no longer see the "
-                "company's profile, applications or certificates."
-            )
-            % {
-                "person": target.user.get_full_name(),
-                "email": target.user.email,
-                "name": enterprise.name,
-            },
-            button=_("Remove the member"),
-            danger=True,
-            cancel_url=reverse("enterprises:members", args=(enterprise.pk,)),
-        ),
+        membership,
+        title=_("Remove a member?"),
+        question=_(
+            "Remove %(person)s (%(email)s) from %(name)s? They will no longer see the "
+            "company's profile, applications or certificates."
+        )
+        % {
+            "person": target.user.get_full_name(),
+            "email": target.user.email,
+            "name": enterprise.name,
+        },
+        button=_("Remove the member"),
     )
 
 
@@ -698,37 +707,28 @@ def member_remove(request, membership, target):
 def member_transfer(request, membership, target):
     enterprise = membership.enterprise
     if request.method == "POST":
-        try:
-            services.transfer_administration(enterprise, by=request.user, to=target)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("%(person)s is now the administrator; you are a member.")
-                % {"person": target.user.get_full_name()},
-            )
+        _attempt(
+            request,
+            lambda: services.transfer_administration(enterprise, by=request.user, to=target),
+            _("%(person)s is now the administrator; you are a member.")
+            % {"person": target.user.get_full_name()},
+        )
         return redirect("enterprises:members", enterprise_id=enterprise.pk)
-    return render(
+    return _confirm_page(
         request,
-        "enterprises/confirm.html",
-        _context(
-            membership,
-            "members",
-            title=_("Transfer the administration?"),
-            question=_(
-                "Make %(person)s (%(email)s) the administrator of %(name)s? You will become a "
-                "member and can no longer edit the profile or manage members."
-            )
-            % {
-                "person": target.user.get_full_name(),
-                "email": target.user.email,
-                "name": enterprise.name,
-            },
-            button=_("Transfer the administration"),
-            danger=False,
-            cancel_url=reverse("enterprises:members", args=(enterprise.pk,)),
-        ),
+        membership,
+        title=_("Transfer the administration?"),
+        question=_(
+            "Make %(person)s (%(email)s) the administrator of %(name)s? You will become a "
+            "member and can no longer edit the profile or manage members."
+        )
+        % {
+            "person": target.user.get_full_name(),
+            "email": target.user.email,
+            "name": enterprise.name,
+        },
+        button=_("Transfer the administration"),
+        danger=False,
     )
 
 
@@ -737,31 +737,26 @@ def leave(request, membership):
     """Any member may leave (the last administrator must hand over first)."""
     enterprise = membership.enterprise
     if request.method == "POST":
-        try:
-            services.remove_member(membership, by=request.user)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
+        left = _attempt(
+            request,
+            lambda: services.remove_member(membership, by=request.user),
+            _("You have left %(name)s.") % {"name": enterprise.name},
+        )
+        if not left:
             return redirect("enterprises:members", enterprise_id=enterprise.pk)
-        messages.success(request, _("You have left %(name)s.") % {"name": enterprise.name})
         if access.enterprises_for(request.user).exists():
             return redirect("enterprises:dashboard")
         return redirect(_home_url())
-    return render(
+    return _confirm_page(
         request,
-        "enterprises/confirm.html",
-        _context(
-            membership,
-            "members",
-            title=_("Leave the company?"),
-            question=_(
-                "Leave %(name)s? You will no longer see its profile, applications or "
-                "certificates. An administrator can invite you again."
-            )
-            % {"name": enterprise.name},
-            button=_("Leave the company"),
-            danger=True,
-            cancel_url=reverse("enterprises:members", args=(enterprise.pk,)),
-        ),
+        membership,
+        title=_("Leave the company?"),
+        question=_(
+            "Leave %(name)s? You will no longer see its profile, applications or "
+            "certificates. An administrator can invite you again."
+        )
+        % {"name": enterprise.name},
+        button=_("Leave the company"),
     )
 
 
@@ -774,15 +769,11 @@ def leave(request, membership):
 def invitation_withdraw(request, membership, invitation):
     enterprise = membership.enterprise
     if request.method == "POST":
-        try:
-            services.revoke_invitation(invitation, by=request.user)
-        except services.ServiceError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
-            )
+        _attempt(
+            request,
+            lambda: services.revoke_invitation(invitation, by=request.user),
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+        )
     return redirect("enterprises:members", enterprise_id=enterprise.pk)
 
 
