@@ -31,7 +31,7 @@ RUN pip install .
 # The certificates' fonts: Noto Serif CJK SC cut to the characters they print (policies/
 # certificates/fonts.py), built here once (about a minute), read by every worker.
 ENV CERTIFICATE_FONT_DIR=/app/fonts
-RUN python -m policies.certificates.fonts
+RUN python -m certificates.fonts
 
 # Build-time only: the production settings refuse to load without these, so this one RUN step
 # exports throwaway values in its own shell. They are not ARG/ENV: nothing of them is kept in

@@ -100,7 +100,7 @@ test: system venv services certificate-fonts ## Fresh machine -> every check and
 	$(TEST) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 certificate-fonts: venv ## Cut Noto Serif CJK SC for the certificates into $(ZP_CACHE_DIR)/fonts (once, ~1 min)
-	$(PY) -m policies.certificates.fonts
+	$(PY) -m certificates.fonts
 
 lint: venv ## ruff check + ruff format --check
 	$(RUFF) check .

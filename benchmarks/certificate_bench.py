@@ -4,16 +4,16 @@
     DJANGO_SETTINGS_MODULE=zoneportal.settings.test .venv/bin/python \
         benchmarks/certificate_bench.py [--renders 60 --warmup 5 --seed 7] [--json out.json]
 
-1. **Render** (target: median ≤ 300 ms warm): ``policies.certificates.render.render_pdf`` — the
+1. **Render** (target: median ≤ 300 ms warm): ``certificates.render.render_pdf`` — the
    template, the inline SVG (emblem, seal, QR code), WeasyPrint's layout and the PDF/A-3b file
    with subset, embedded fonts — for ``--renders`` certificates with varied companies, policies
    and amounts (so each one's font subset differs, as real ones do), after ``--warmup``
    renderings in the same process (the worker's steady state: fonts discovered, stylesheet
    parsed). Prints median, p95, min and max, and the share of the HTML step, and which fonts
-   were used: the cut ones (``python -m policies.certificates.fonts``, built by ``make test``)
+   were used: the cut ones (``python -m certificates.fonts``, built by ``make test``)
    or, if they were never built, the full system Noto Serif CJK SC (about twice as slow).
 2. **Worker throughput over 500 certificates** (``--throughput``, 0 to skip): one real Celery
-   worker issues them through ``policies.tasks.issue_certificate``; see ``worker_throughput``.
+   worker issues them through ``policies.tasks.issue``; see ``worker_throughput``.
    Needs the local services (PostgreSQL on 5544 via ``DATABASE_URL``, Redis on 6389).
 """
 
@@ -120,8 +120,8 @@ def credit_code(rng: random.Random) -> str:
 
 
 def sample_contents(count: int, seed: int):
-    from policies.certificates.content import CertificateContent
-    from policies.signing import new_certificate_number
+    from certificates.content import CertificateContent
+    from certificates.signing import new_certificate_number
 
     rng = random.Random(seed)  # noqa: S311 — reproducible test data, not secrets
     contents = []
@@ -157,8 +157,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def render_time(renders: int, warmup: int, seed: int) -> dict:
-    from policies.certificates import fonts
-    from policies.certificates.render import render_html, render_pdf
+    from certificates import fonts
+    from certificates.render import render_html, render_pdf
 
     contents = sample_contents(warmup + renders, seed)
     started = time.perf_counter()
@@ -193,14 +193,15 @@ def worker_throughput(count: int) -> dict | None:
 
     A private database (``test_<name>``, created and migrated here, dropped at the end) holds
     ``count`` applications put straight into the approved state (the review path is not what
-    is measured); ``policies.tasks.issue_certificate`` is queued for each through Redis to one
+    is measured); ``policies.tasks.issue`` is queued for each through Redis to one
     ``--pool=solo`` worker (``tests.workers``), and the clock runs from the first task queued to
     the last certificate row: locking, rendering, storing the PDF and its SHA-256 included.
     """
     from django.db import connection
 
-    from policies import tasks
-    from policies.models import Application, Certificate
+    from applications.models import Application
+    from certificates import tasks
+    from certificates.models import Certificate
     from tests.factories import make_application, make_policy, make_programme
     from tests.workers import celery_worker, tasks_sent_to_the_broker
 
@@ -219,7 +220,7 @@ def worker_throughput(count: int) -> dict | None:
         with celery_worker(log_dir, "certificate-bench"), tasks_sent_to_the_broker():
             started = time.perf_counter()
             for pk in ids:
-                tasks.issue_certificate.delay(pk)
+                tasks.issue.delay(pk)
             deadline = started + 60 + count * 5
             while Certificate.objects.count() < count:
                 if time.perf_counter() > deadline:
@@ -267,7 +268,7 @@ def main(argv=None) -> int:
     print(
         "   fonts: "
         + (
-            "the cut Noto Serif CJK SC (policies.certificates.fonts)"
+            "the cut Noto Serif CJK SC (certificates.fonts)"
             if render["fonts"] == "cut"
             else "the full system Noto Serif CJK SC (cut fonts not built: slower)"
         )

@@ -51,15 +51,19 @@ class AccountAdapter(DefaultAccountAdapter):
             return landing_url(request.user)
         return super().get_signup_redirect_url(request)
 
-    def send_mail(self, template_prefix, email, context):
+    def mail_context(self, email, context) -> dict:
+        """What allauth's e-mail templates are rendered with, the portal's name among it."""
         # Without django.contrib.sites allauth would greet people with the bare host name.
         request = allauth_context.request
         if request is not None:
             host = request.get_host()
         else:
             host = urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc
-        context = {**context, "current_site": PortalSite(name=portal_name(), domain=host)}
-        super().send_mail(template_prefix, email, context)
+        site = PortalSite(name=portal_name(), domain=host)
+        return {"request": request, "email": email, **context, "current_site": site}
+
+    def send_mail(self, template_prefix, email, context):
+        self.render_mail(template_prefix, email, self.mail_context(email, context)).send()
 
     def format_email_subject(self, subject):
         # In the language of the request that sends the message.

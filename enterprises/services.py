@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from zoneportal.http import absolute_url
 
+from . import signals
 from .models import (
     Enterprise,
     Invitation,
@@ -49,12 +50,11 @@ class MembershipError(ServiceError):
 
 
 # --- notifications ------------------------------------------------------------------------
-def notify_members(enterprise: Enterprise, subject: str, body: str) -> None:
-    """E-mail every member of the company, after the transaction commits (via Celery)."""
-    from .tasks import send_member_email
-
-    enterprise_id = enterprise.pk
-    transaction.on_commit(lambda: send_member_email.delay(enterprise_id, subject, body))
+def notify_members(enterprise: Enterprise, key: str, subject: str, body: str, url: str) -> None:
+    """Tell every member of the company (a message, e-mailed as each chose), once per key."""
+    signals.members_told.send(
+        sender=Enterprise, enterprise=enterprise, key=key, subject=subject, body=body, url=url
+    )
 
 
 # --- registration and profile -------------------------------------------------------------
@@ -70,12 +70,12 @@ def register_enterprise(user, **facts) -> Enterprise:
         enterprise=enterprise,
         user=user,
         summary=_("Company registered"),
-        changes={key: [None, _jsonable(value)] for key, value in facts.items()},
+        changes={key: [None, jsonable(value)] for key, value in facts.items()},
     )
     return enterprise
 
 
-def _jsonable(value):
+def jsonable(value):
     if value is None or isinstance(value, bool | int | str):
         return value
     if hasattr(value, "pk"):
@@ -91,7 +91,7 @@ def update_profile(enterprise: Enterprise, user, **facts) -> list[str]:
     for key, value in facts.items():
         old = getattr(enterprise, key)
         if old != value:
-            changes[key] = [_jsonable(old), _jsonable(value)]
+            changes[key] = [jsonable(old), jsonable(value)]
             setattr(enterprise, key, value)
     if not changes:
         return []
@@ -160,17 +160,19 @@ def verify_enterprise(enterprise: Enterprise, *, by) -> Enterprise:
     enterprise.save(
         update_fields=["verification_status", "verification_reason", "verified_at", "updated_at"]
     )
-    VerificationEvent.objects.create(
+    event = VerificationEvent.objects.create(
         enterprise=enterprise, action=VerificationEvent.Action.VERIFIED, actor=by
     )
     notify_members(
         enterprise,
+        f"enterprise-verification:{event.pk}",
         _("%(name)s has been verified") % {"name": enterprise.name},
         _(
             "The zone has verified the registration of %(name)s. The company can now apply "
-            "for subsidies.\n\n%(url)s"
+            "for subsidies."
         )
-        % {"name": enterprise.name, "url": absolute_url(reverse("enterprises:dashboard"))},
+        % {"name": enterprise.name},
+        reverse("enterprises:dashboard"),
     )
     return enterprise
 
@@ -187,21 +189,19 @@ def reject_enterprise(enterprise: Enterprise, *, by, reason: str) -> Enterprise:
     enterprise.verification_status = VerificationStatus.REJECTED
     enterprise.verification_reason = reason
     enterprise.save(update_fields=["verification_status", "verification_reason", "updated_at"])
-    VerificationEvent.objects.create(
+    event = VerificationEvent.objects.create(
         enterprise=enterprise, action=VerificationEvent.Action.REJECTED, actor=by, reason=reason
     )
     notify_members(
         enterprise,
+        f"enterprise-verification:{event.pk}",
         _("%(name)s: registration returned for correction") % {"name": enterprise.name},
         _(
             "The zone could not verify the registration of %(name)s yet:\n\n%(reason)s\n\n"
-            "Please correct the profile and submit it again:\n%(url)s"
+            "Please correct the profile and submit it again."
         )
-        % {
-            "name": enterprise.name,
-            "reason": reason,
-            "url": absolute_url(reverse("enterprises:dashboard")),
-        },
+        % {"name": enterprise.name, "reason": reason},
+        reverse("enterprises:dashboard"),
     )
     return enterprise
 
@@ -237,11 +237,8 @@ def invite(enterprise: Enterprise, *, by, email: str, role=Membership.Role.MEMBE
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
     )
     record_change(enterprise, by, _("Invited %(email)s") % {"email": email})
-    from .tasks import send_invitation_email
-
-    invitation_id = invitation.pk
     url = absolute_url(reverse("enterprises:accept_invitation", args=(token,)))
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, url))
+    signals.invitation_created.send(sender=Invitation, invitation=invitation, url=url)
     return invitation, token
 
 
@@ -382,7 +379,7 @@ def transfer_administration(enterprise: Enterprise, *, by, to: Membership) -> No
 def export_enterprise_data(enterprise: Enterprise) -> dict:
     """Everything the portal holds about a company, as JSON-ready data (PIPL access right)."""
     fields = [f.name for f in Enterprise._meta.concrete_fields if f.name != "id"]
-    profile = {name: _jsonable(getattr(enterprise, name)) for name in fields}
+    profile = {name: jsonable(getattr(enterprise, name)) for name in fields}
     profile["area"] = enterprise.area.code if enterprise.area else None
     return {
         "exported_at": timezone.now().isoformat(),
@@ -390,7 +387,7 @@ def export_enterprise_data(enterprise: Enterprise) -> dict:
         "derived": {
             "size": enterprise.size,
             "years_established": enterprise.years_established(),
-            "rd_ratio_percent": _jsonable(enterprise.rd_ratio),
+            "rd_ratio_percent": jsonable(enterprise.rd_ratio),
         },
         "members": [
             {

@@ -1,18 +1,11 @@
-"""Admin customisation for policies: departments, the holiday calendar, exclusivity groups and
-the reviewer's side of applications (项目评审)."""
+"""Admin customisation for policies: departments, the holiday calendar and exclusivity groups."""
 
 import django_filters
-from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .applications import admin_views as review_views
-from .applications.services import is_reviewer
 from .models import Department, ExclusivityGroup, HolidayCalendarDay
 
 
@@ -55,7 +48,7 @@ class HolidayCalendarDayViewSet(SnippetViewSet):
 register_snippet(HolidayCalendarDayViewSet)
 
 
-# --- Exclusivity groups and the reviewer's side of applications --------------------------------
+# --- Exclusivity groups ------------------------------------------------------------------------
 class ExclusivityGroupViewSet(SnippetViewSet):
     """Policies of which a company may hold one approval a year (从高从优不重复)."""
 
@@ -70,65 +63,3 @@ class ExclusivityGroupViewSet(SnippetViewSet):
 
 
 register_snippet(ExclusivityGroupViewSet)
-
-review_urls = [
-    path("", review_views.queue, name="queue"),
-    path("export/", review_views.export, name="export"),
-    path("statistics/", review_views.statistics, name="statistics"),
-    path("<int:pk>/", review_views.detail, name="detail"),
-    path("<int:pk>/documents/<int:doc_pk>/", review_views.document, name="document"),
-]
-
-
-@hooks.register("register_admin_urls")
-def register_review_urls():
-    return [
-        path(
-            "application-review/",
-            include((review_urls, "application_review"), namespace="application_review"),
-        )
-    ]
-
-
-class ReviewMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_reviewer(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_review_menu_item():
-    return ReviewMenuItem(
-        pgettext_lazy("admin menu", "Applications"),
-        reverse("application_review:queue"),
-        name="application-review",
-        icon_name="form",
-        order=260,
-    )
-
-
-# --- Certificates (issue 6): reviewers find, revoke and re-issue --------------------------------
-@hooks.register("register_admin_urls")
-def register_certificate_urls():
-    from .certificates import admin_views as certificate_views
-
-    urls = [
-        path("", certificate_views.index, name="index"),
-        path("<int:pk>/", certificate_views.detail, name="detail"),
-    ]
-    return [
-        path(
-            "certificates/",
-            include((urls, "certificate_admin"), namespace="certificate_admin"),
-        )
-    ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_certificate_menu_item():
-    return ReviewMenuItem(
-        pgettext_lazy("admin menu", "Certificates"),
-        reverse("certificate_admin:index"),
-        name="certificates",
-        icon_name="doc-full",
-        order=270,
-    )

@@ -1,10 +1,11 @@
-"""Celery tasks of "policies find enterprises": the search, the e-mails and the daily run.
+"""Celery tasks of "policies find enterprises": the search for fitting companies and the daily run.
 
 ``notify_fitting_enterprises`` re-reads the published policy, asks the enterprises index which
-companies it fits (``search.reverse``), and hands them to ``policies.notices``, which tells each
-company once per policy. It is idempotent (running it twice tells nobody twice) and retries with
-backoff while Elasticsearch is unreachable; without an enterprises index at all it evaluates the
-companies in Python from the database (the truth) instead.
+companies it fits (``search.reverse``), and hands them to ``notifications.push``, which tells
+each company once per policy version (e-mail goes through the message centre's outbox). It is
+idempotent (running it twice tells nobody twice) and retries with backoff while Elasticsearch is
+unreachable; without an enterprises index at all it evaluates the companies in Python from the
+database (the truth) instead.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from elasticsearch import NotFoundError
 
-from policies import notices
+from enterprises.models import Enterprise
+from notifications.push import push_policy
 from policies.matching import ELIGIBLE, POSSIBLE, Facts, evaluate
 from policies.models import PolicyPage
 from zoneportal.clock import local_today
@@ -27,7 +28,6 @@ from .documents import index_name
 
 logger = logging.getLogger(__name__)
 ENTERPRISES = "enterprises"
-EMAIL_BATCH = 100
 # As the policy indexing tasks: hours of retrying with backoff while the node is down.
 RETRY_OPTIONS = {
     "autoretry_for": indexing.RETRYABLE,
@@ -42,8 +42,6 @@ RETRY_OPTIONS = {
 
 def _fitting_in_python(criteria, today) -> tuple[list[int], int]:
     """(eligible ids, possible count) evaluated over every company in the database."""
-    from enterprises.models import Enterprise
-
     eligible, possible = [], 0
     for enterprise in Enterprise.objects.select_related("area").iterator(chunk_size=500):
         status = evaluate(criteria, Facts.from_enterprise(enterprise), today).status
@@ -67,12 +65,6 @@ def fitting_enterprises(criteria, today) -> tuple[list[int], int, bool]:
         logger.warning("no enterprises index %s: evaluating companies in Python", index)
         eligible, possible = _fitting_in_python(criteria, today)
         return eligible, possible, False
-
-
-def _queue_emails(ids: list[int]) -> None:
-    for start in range(0, len(ids), EMAIL_BATCH):
-        batch = ids[start : start + EMAIL_BATCH]
-        transaction.on_commit(lambda b=batch: send_notification_emails.delay(b), robust=True)
 
 
 @shared_task(bind=True, name="search.reverse_tasks.notify_fitting_enterprises", **RETRY_OPTIONS)
@@ -99,8 +91,7 @@ def find_and_notify(policy_id: int) -> dict:
         # Upcoming policies are matched by the daily run on the day they come into force.
         return {"skipped": "not in force"}
     eligible, possible, indexed = fitting_enterprises(policy.parsed_criteria, today)
-    outcome = notices.notify_fitting(policy, eligible)
-    _queue_emails(outcome.email_now)
+    outcome = push_policy(policy, eligible)
     summary = {
         "policy": policy_id,
         "eligible": len(eligible),
@@ -114,31 +105,18 @@ def find_and_notify(policy_id: int) -> dict:
 
 
 @shared_task(
-    name="search.reverse_tasks.send_notification_emails",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    acks_late=True,
-    ignore_result=True,
-)
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """E-mail each notification not yet e-mailed (idempotent)."""
-    return sum(1 for pk in notification_ids if notices.email_notification(pk))
-
-
-@shared_task(
-    name="search.reverse_tasks.daily_notifications",
+    name="search.reverse_tasks.daily_pushes",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=3,
     ignore_result=True,
 )
-def daily_notifications() -> dict:
-    """Once a day: match the policies coming into force today, then send the digests."""
+def daily_pushes() -> dict:
+    """Once a day: find the companies that the policies coming into force today fit."""
     today = local_today()
     starting = list(
         PolicyPage.objects.live().public().filter(effective_date=today).values_list("pk", flat=True)
     )
     for policy_id in starting:
         notify_fitting_enterprises.delay(policy_id)
-    return {"policies_starting": len(starting), "digests": notices.send_daily_digests()}
+    return {"policies_starting": len(starting)}

@@ -207,7 +207,7 @@ def make_programme(policy=None, **fields):
     """A programme open now (until 30 days from now) under ``policy`` (a new one if omitted)."""
     from django.utils import timezone
 
-    from policies.models import Programme
+    from applications.models import Programme
 
     policy = policy or make_policy(criteria={})
     now = timezone.now()
@@ -257,7 +257,7 @@ def pdf_upload(name="report.pdf", body=b"%PDF-1.4\n% test document\n%%EOF\n"):
 
 def make_application(enterprise=None, programme=None, *, user=None, complete=True, submit=False):
     """A draft (complete unless told otherwise), optionally submitted, by a company's admin."""
-    from policies.applications import services
+    from applications import services
 
     programme = programme or make_programme()
     if enterprise is None:

@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from policies.models import Application
+from applications.models import Application
 from policies.roles import POLICY_EDITORS
 from tests.factories import (
     make_application,
@@ -224,7 +224,7 @@ def test_every_certificate_url_is_in_the_matrix():
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CERTIFICATE_NAMES)
 def test_certificate_urls_for_every_visitor(name, django_capture_on_commit_callbacks):
-    from policies.applications import services
+    from applications import services
 
     application = make_application(submit=True)
     reviewer = make_reviewer()

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from policies.models import Application
+from applications.models import Application
 from tests.factories import (
     make_application,
     make_member,

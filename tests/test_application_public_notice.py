@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from policies.applications import public_views, services
-from policies.models import Application
+from applications import public_views, services
+from applications.models import Application
 from tests.factories import make_application, make_programme, make_reviewer
 from zoneportal.clock import local_today
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from applications import services
+from applications.models import Application, ApplicationEvent
 from enterprises.models import Membership
-from policies.applications import services
-from policies.models import Application, ApplicationEvent
 from policies.roles import POLICY_EDITORS
 from tests.factories import (
     make_application,

@@ -13,15 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone, translation
 
-from policies.applications import services
-from policies.models import (
-    Application,
-    ApplicationEvent,
-    ExclusivityGroup,
-    HolidayCalendarDay,
-    Programme,
-    ReferenceCounter,
-)
+from applications import services
+from applications.models import Application, ApplicationEvent, Programme, ReferenceCounter
+from policies.models import ExclusivityGroup, HolidayCalendarDay
 from policies.workdays import add_working_days, as_local_date
 from tests.factories import (
     make_application,

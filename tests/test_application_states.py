@@ -13,8 +13,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone, translation
 
-from policies.applications import services, states
-from policies.models import Application, ApplicationEvent, ApplicationState
+from applications import services, states
+from applications.models import Application, ApplicationEvent, ApplicationState
 from tests.factories import (
     make_application,
     make_programme,
@@ -219,7 +219,7 @@ def test_internal_note_is_kept_apart_from_the_comment(people):
     assert event.reasons == {"doc-audit": "缺少签章页"}
     assert outcome.application.return_reasons == {"doc-audit": "缺少签章页"}
     # The applicant's message carries the comment and the reasons, never the internal note.
-    from policies.applications.notify import _event_message
+    from applications.notify import _event_message
 
     title, body = _event_message(event)
     assert "请重新上传审计报告" in body and "缺少签章页" in body

@@ -1,6 +1,6 @@
 import pytest
 
-from policies.applications import services
+from applications import services
 from tests.factories import make_application, make_reviewer
 
 pytestmark = pytest.mark.django_db

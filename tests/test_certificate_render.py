@@ -15,10 +15,9 @@ from decimal import Decimal
 import pypdf
 import pytest
 
-from policies import signing
-from policies.certificates import fonts
-from policies.certificates.content import CertificateContent, verification_url
-from policies.certificates.render import render_html, render_pdf
+from certificates import fonts, signing
+from certificates.content import CertificateContent, verification_url
+from certificates.render import render_html, render_pdf
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdftoppm", "zbarimg")),
@@ -152,7 +151,7 @@ def test_document_language_is_chinese(pdf):
 # --- The cut fonts (policies.certificates.fonts) ----------------------------------------------
 needs_cut_fonts = pytest.mark.skipif(
     len(fonts.available()) < len(fonts.FACES),
-    reason="the certificate's cut fonts are not built (python -m policies.certificates.fonts)",
+    reason="the certificate's cut fonts are not built (python -m certificates.fonts)",
 )
 
 
@@ -213,7 +212,7 @@ def test_a_character_outside_the_cut_is_drawn_from_the_full_font_and_embedded():
 def test_compressing_each_stream_once_writes_the_same_bytes(content, settings):
     from weasyprint import HTML
 
-    from policies.certificates import render
+    from certificates import render
 
     html = render.render_html(content)
 
@@ -231,7 +230,7 @@ def test_compressing_each_stream_once_writes_the_same_bytes(content, settings):
 @pytest.fixture
 def fresh_fonts():
     """Stylesheet and font configuration built again, in this test and after it."""
-    from policies.certificates import render
+    from certificates import render
 
     render._stylesheet.cache_clear()
     render._font_config.cache_clear()

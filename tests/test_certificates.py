@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from enterprises.models import Notification
-from policies.applications import services
-from policies.certificates import issue
-from policies.models import Certificate, CertificateDownload
+from applications import services
+from certificates import issue
+from certificates.models import Certificate, CertificateDownload
+from notifications.models import Notification
 from tests.factories import (
     make_application,
     make_member,
@@ -95,9 +95,9 @@ def test_approval_issues_one_signed_certificate(certificate, approved):
 def test_issuing_again_returns_the_same_certificate(certificate, approved):
     again = issue.issue_for_application(approved.pk)
     assert again.pk == certificate.pk
-    from policies import tasks
+    from certificates import tasks
 
-    assert tasks.issue_certificate(approved.pk) == certificate.number
+    assert tasks.issue(approved.pk) == certificate.number
     assert Certificate.objects.filter(application=approved).count() == 1
 
 

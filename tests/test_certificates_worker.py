@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from policies import tasks
-from policies.applications import services
-from policies.models import Certificate
+from applications import services
+from certificates import tasks
+from certificates.models import Certificate
 from tests.factories import (
     make_application,
     make_policy,
@@ -41,7 +41,7 @@ def test_a_retried_task_never_makes_a_second_certificate(worker):
     first = approved_application(programme, reviewer)  # queued once by the approval itself
     # The same task delivered again and again (a retry, a duplicate delivery, a second hook).
     for _ in range(3):
-        tasks.issue_certificate.delay(first.pk)
+        tasks.issue.delay(first.pk)
     # A later application's certificate proves the worker has taken every earlier task
     # (one solo worker, one queue, taken in order).
     sentinel = approved_application(programme, reviewer)

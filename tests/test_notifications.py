@@ -7,9 +7,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import Area, Notification, NotificationPreference
-from policies import notices
-from policies.models import Department, PolicyMatchNotice
+from enterprises.models import Area
+from notifications import push
+from notifications import services as message_services
+from notifications.models import Notification, NotificationPreference, PolicyMatchNotice
+from policies.models import Department
 from search import reverse_tasks
 from tests.factories import make_enterprise, make_member, make_policy, make_user
 from tests.matching_support import admin_client, enterprises_index, policies_index  # noqa: F401
@@ -104,9 +106,9 @@ def test_a_criteria_change_tells_only_the_newly_fitting(
         django_capture_on_commit_callbacks,
         criteria={"industries": ["I65"], "areas": ["south"]},
     )
-    first = notices.criteria_fingerprint(policy)
+    first = push.criteria_fingerprint(policy)
     republish(django_capture_on_commit_callbacks, policy, criteria={"industries": ["I65"]})
-    second = notices.criteria_fingerprint(policy)
+    second = push.criteria_fingerprint(policy)
     assert first != second
     assert len(told("south-admin@test.example")) == 1  # already told: not again
     assert len(told("west-admin@test.example")) == 1  # newly fitting (I6513 under I65)
@@ -168,12 +170,12 @@ def test_the_daily_digest(companies, django_capture_on_commit_callbacks):
         created_at=timezone.now() - datetime.timedelta(days=5)
     )
     assert mail.outbox == []
-    assert notices.send_daily_digests() == 1
+    assert message_services.send_daily_digests() == 1
     [digest] = mail.outbox
     assert digest.to == [member.email]
     assert "政策甲" in digest.body and "政策乙" in digest.body
     assert "很久以前的消息" not in digest.body  # no backlog
-    assert notices.send_daily_digests() == 0  # each message once
+    assert message_services.send_daily_digests() == 0  # each message once
 
 
 def test_the_daily_run_matches_policies_coming_into_force(companies, monkeypatch):
@@ -183,7 +185,7 @@ def test_the_daily_run_matches_policies_coming_into_force(companies, monkeypatch
     }
     assert Notification.objects.count() == 0
     monkeypatch.setattr(reverse_tasks, "local_today", lambda: datetime.date(2099, 1, 1))
-    result = reverse_tasks.daily_notifications.delay().result
+    result = reverse_tasks.daily_pushes.delay().result
     assert result["policies_starting"] == 1
     assert len(told("west-admin@test.example")) == 1
 

@@ -3,8 +3,9 @@ enterprises index → notifications, and a criteria change tells only the newly 
 
 import pytest
 
-from enterprises.models import Area, Notification
-from policies.models import PolicyMatchNotice, PolicyPage
+from enterprises.models import Area
+from notifications.models import Notification, PolicyMatchNotice
+from policies.models import PolicyPage
 from search.documents import index_name
 from tests.factories import make_enterprise, make_member, make_policy, make_user
 from tests.matching_support import (  # noqa: F401

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from policies.models import Programme
+from applications.models import Programme
 from tests.factories import make_application, make_programme, make_user
 from tests.test_workflow import edit_data
 

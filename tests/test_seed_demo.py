@@ -190,9 +190,9 @@ def test_refuses_unless_demo_content_is_allowed(settings):
 
 @pytest.mark.django_db
 def test_demo_programmes_and_company_can_apply():
+    from applications import services
+    from applications.models import Programme
     from enterprises.models import Enterprise
-    from policies.applications import services
-    from policies.models import Programme
 
     seed()
     windows = {p.name: p.window_state() for p in Programme.objects.all()}

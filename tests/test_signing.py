@@ -12,7 +12,7 @@ from django.test import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policies.signing import (
+from certificates.signing import (
     FIELDS,
     SIGNATURE_LENGTH,
     canonical_content,

@@ -30,11 +30,11 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("", include("policies.certificates.urls")),  # /verify/…, /enterprise/certificates/
+    path("", include("certificates.urls")),  # /verify/…, /enterprise/certificates/
     path("enterprise/", include("enterprises.urls")),
-    path("enterprise/messages/", include("search.notification_urls")),
-    path("applications/", include("policies.applications.urls")),
-    path("notices/approvals/", include("policies.applications.public_urls")),
+    path("enterprise/messages/", include("notifications.urls")),
+    path("applications/", include("applications.urls")),
+    path("notices/approvals/", include("applications.public_urls")),
     path("", include("search.match_urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import enterprises.models
 import modelcluster.fields
+import applications.models
 import policies.models
 import wagtail.fields
 from django.conf import settings
@@ -148,7 +149,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('requirement_id', models.CharField(max_length=64)),
-                ('file', models.FileField(max_length=200, storage=enterprises.models.private_storage, upload_to=policies.models.application_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=enterprises.models.private_storage, upload_to=applications.models.application_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import enterprises.models
-import policies.models
+import certificates.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('signature', models.CharField(max_length=64, verbose_name='signature')),
                 ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256 of the PDF')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('pdf', models.FileField(max_length=200, storage=enterprises.models.private_storage, upload_to=policies.models.certificate_upload_to, verbose_name='PDF')),
+                ('pdf', models.FileField(max_length=200, storage=enterprises.models.private_storage, upload_to=certificates.models.certificate_upload_to, verbose_name='PDF')),
                 ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued at')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
                 ('revoked_reason', models.TextField(blank=True, verbose_name='reason for revocation')),

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from policies.models import PolicyPage
+from policies.numerals import format_amount
 
 register = template.Library()
 
@@ -29,7 +30,6 @@ def policy_index_url(context):
 @register.filter
 def yuan(amount):
     """An amount in yuan as documents print it: ``¥1,050,000.00`` (empty for no amount)."""
-    from ..numerals import format_amount
 
     if amount in (None, ""):
         return ""

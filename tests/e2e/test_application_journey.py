@@ -10,7 +10,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from policies.models import Application
+from applications.models import Application
 from tests.factories import (
     make_programme,
     make_reviewer,

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from policies.applications import services
-from policies.certificates import issue
-from policies.models import Certificate
+from applications import services
+from certificates import issue
+from certificates.models import Certificate
 from tests.factories import (
     make_application,
     make_programme,

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "policies",
     "enterprises",
     "search",
+    "notifications",
+    "applications",
+    "certificates",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -124,7 +127,7 @@ LOGIN_REDIRECT_URL = "/"
 
 # django-allauth 65: https://docs.allauth.org/en/latest/account/configuration.html
 # Sign-up and login by e-mail address, which must be verified before the first login.
-ACCOUNT_ADAPTER = "enterprises.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "notifications.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -230,14 +233,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*"),
     },
-    # Policies coming into force today find their enterprises; then the daily e-mail digests.
-    "daily-notifications": {
-        "task": "search.reverse_tasks.daily_notifications",
+    # Work written to the outbox and not yet handed to the queue (the broker was down).
+    "relay-outbox": {
+        "task": "notifications.relay_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    # Policies coming into force today find their enterprises (pushes).
+    "daily-pushes": {
+        "task": "search.reverse_tasks.daily_pushes",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Public notices that ended become final; draft and correction reminders; reviewer digest.
+    # The daily e-mail digests, after the morning's pushes.
+    "daily-digests": {
+        "task": "notifications.daily_digests",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Public notices that ended become final; draft and correction reminders; reviewer digest;
+    # certificates of approvals whose issue never ran.
     "daily-applications": {
-        "task": "policies.tasks.daily_applications",
+        "task": "applications.daily",
         "schedule": crontab(hour=7, minute=30),
     },
 }

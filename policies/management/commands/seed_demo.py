@@ -37,6 +37,7 @@ from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
+from applications.models import Programme
 from cms.models import (
     HomePage,
     NewsCategory,
@@ -51,7 +52,7 @@ from enterprises.credit_code import check_character
 from enterprises.models import Area, Qualification, QualificationType, VerificationStatus
 from enterprises.services import register_enterprise
 from policies.importing import ImportFileError, import_policies
-from policies.models import ExclusivityGroup, PolicyIndexPage, PolicyPage, Programme
+from policies.models import ExclusivityGroup, PolicyIndexPage, PolicyPage
 from policies.roles import (
     APPLICATION_REVIEWERS,
     ENTERPRISE_VERIFIERS,

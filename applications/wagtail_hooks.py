@@ -1,0 +1,43 @@
+"""The reviewer's side of applications (项目评审) in the Wagtail admin."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import pgettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views as review_views
+from .services import is_reviewer
+
+review_urls = [
+    path("", review_views.queue, name="queue"),
+    path("export/", review_views.export, name="export"),
+    path("statistics/", review_views.statistics, name="statistics"),
+    path("<int:pk>/", review_views.detail, name="detail"),
+    path("<int:pk>/documents/<int:doc_pk>/", review_views.document, name="document"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [
+        path(
+            "application-review/",
+            include((review_urls, "application_review"), namespace="application_review"),
+        )
+    ]
+
+
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_reviewer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return ReviewMenuItem(
+        pgettext_lazy("admin menu", "Applications"),
+        reverse("application_review:queue"),
+        name="application-review",
+        icon_name="form",
+        order=260,
+    )
