@@ -94,6 +94,8 @@ test: system venv services certificate-fonts ## Fresh machine -> every check and
 	$(RUFF) check .
 	$(call step,ruff format --check)
 	$(RUFF) format --check .
+	$(call step,import-linter: the arrows between the apps)
+	$(VENV)/bin/lint-imports
 	$(call step,docker-compose config)
 	scripts/compose-check.sh
 	$(call step,pytest $(PYTEST_ARGS))
@@ -102,9 +104,10 @@ test: system venv services certificate-fonts ## Fresh machine -> every check and
 certificate-fonts: venv ## Cut Noto Serif CJK SC for the certificates into $(ZP_CACHE_DIR)/fonts (once, ~1 min)
 	$(PY) -m certificates.fonts
 
-lint: venv ## ruff check + ruff format --check
+lint: venv ## ruff check + ruff format --check + import-linter
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv ## ruff format + ruff check --fix
 	$(RUFF) format .

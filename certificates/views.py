@@ -27,10 +27,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from applications.services import is_reviewer
 from enterprises import access, uploads
+from enterprises.middleware import has_active_totp, staff_mfa_required
 from zoneportal.http import content_disposition
 
 from . import issue, signing
+from .models import Certificate, CertificateDownload
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DEFAULT_RATE = (30, 60)  # lookups per window (seconds), per client IP
@@ -165,11 +168,6 @@ def _verify_upload(request):
 # --- The company's certificates ---------------------------------------------------------------
 def _visible_certificates(user):
     """Certificates ``user`` may download: their companies' (members) or all (reviewers)."""
-    from applications.services import is_reviewer
-    from enterprises.middleware import has_active_totp, staff_mfa_required
-
-    from .models import Certificate
-
     queryset = Certificate.objects.select_related("application", "application__enterprise")
     # Staff reach every company's certificate only as the admin would let them in: with
     # two-factor authentication (a staff account signs in with its code once it has one).
@@ -181,7 +179,6 @@ def _visible_certificates(user):
 @never_cache
 @login_required
 def mine(request):
-    from .models import Certificate
 
     certificates = access.scoped(
         request.user,
@@ -199,7 +196,6 @@ def mine(request):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def download(request, number: str):
-    from .models import CertificateDownload
 
     canonical = signing.normalise_number(number)
     if canonical is None:

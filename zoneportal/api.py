@@ -4,8 +4,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from policies.api import router as policies_router
 from search.api import router as match_router
+from search.policy_api import router as policies_router
 
 api = NinjaAPI(
     title="Zone Portal API",

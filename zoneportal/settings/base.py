@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "notifications",
     "applications",
     "certificates",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

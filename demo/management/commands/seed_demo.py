@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: believable demo content for the Chengdu High-tech Zone.
 
-Loads the data files of ``policies/demo/`` (policies, news, service guides, the home page's
+Loads the data files of ``demo/data/`` (policies, news, service guides, the home page's
 quick links, the site contacts and an "about" page) and creates the demo staff accounts.
 
 Running it twice changes nothing: pages are found by their key (``external_id`` for policies,
@@ -60,7 +60,7 @@ from policies.roles import (
     POLICY_EDITORS,
 )
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_PASSWORD = "zone-demo-2026"  # noqa: S105 - the published password of demo accounts
 SUPERUSER_ROLE = "超级管理员 Superuser"
 COMPANY_EMAIL = "company@demo.zoneportal.cn"

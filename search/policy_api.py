@@ -13,7 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from .models import Department, PolicyPage, PolicyType
+from policies.models import Department, PolicyPage, PolicyType
+
+from .analysis import clean_query
+from .queries import SearchParams, clean_filters
+from .service import search_policies
 
 router = Router(tags=["policies"])
 
@@ -98,9 +102,6 @@ def _published():
 
 @router.get("/policies", response=PolicyList, summary="List and search published policies")
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
-    from search.analysis import clean_query
-    from search.queries import SearchParams, clean_filters
-    from search.service import search_policies
 
     raw: dict[str, list[str]] = {}
     if filters.department:
