@@ -29,13 +29,13 @@ import logging
 import time
 
 from celery import shared_task
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from elasticsearch.dsl import Boolean, Date, Document, Keyword, Long, MetaField, Object
 
 from enterprises.models import Enterprise, Qualification
+from notifications import outbox
 from policies.matching import Facts
 
 from . import indexing
@@ -189,18 +189,11 @@ def index_enterprise(self, enterprise_id: int) -> str:
 
 
 # --- keeping it true ----------------------------------------------------------------------
-def _queue(enterprise_id: int) -> None:
-    try:
-        index_enterprise.delay(enterprise_id)
-    except Exception:
-        logger.exception("could not queue indexing of enterprise %s", enterprise_id)
-
-
 def queue_index(enterprise_id: int | None) -> None:
-    """Queue re-indexing of one company once the current transaction commits."""
+    """Re-index one company once the current transaction commits (through the outbox)."""
     if enterprise_id is None:
         return
-    transaction.on_commit(lambda: _queue(enterprise_id), robust=True)
+    outbox.enqueue("search.enterprise_index.index_enterprise", enterprise_id=enterprise_id)
 
 
 @receiver(post_save, sender=Enterprise, dispatch_uid="search.enterprise_saved")

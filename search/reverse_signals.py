@@ -1,4 +1,4 @@
-"""When a policy is published, find the companies it fits (after the transaction commits).
+"""When a policy is published, find the companies it fits (after the commit, via the outbox).
 
 Imported by ``search.enterprise_index`` (which ``SearchConfig.ready`` imports). Publishing is
 the only way a policy's criteria or dates change on the live site, so ``page_published`` covers
@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from notifications import outbox
 from policies.models import PolicyPage
 
 logger = logging.getLogger(__name__)
 
 
-def _queue(policy_id: int) -> None:
-    from .reverse_tasks import notify_fitting_enterprises
-
-    try:
-        notify_fitting_enterprises.delay(policy_id)
-    except Exception:
-        logger.exception("could not queue reverse matching of policy %s", policy_id)
-
-
 @receiver(page_published, sender=PolicyPage, dispatch_uid="search.policy_published_reverse")
 def policy_published(sender, instance, **kwargs):
-    policy_id = instance.pk
-    transaction.on_commit(lambda: _queue(policy_id), robust=True)
+    outbox.enqueue("search.reverse_tasks.notify_fitting_enterprises", policy_id=instance.pk)

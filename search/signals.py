@@ -1,38 +1,29 @@
 """Wagtail's publish, unpublish, move and delete queue indexing tasks once the data commits.
 
 A saved draft sends none of these signals, so it never reaches the public index. The task is
-queued with ``transaction.on_commit``: it runs only if the change was committed, and it reads
-the committed row. A broker that is down must not break publishing: the failure is logged and
-``search_index status`` / ``rebuild`` find and repair the drift.
+written to the outbox in the publishing transaction: it runs only if the change was committed,
+it reads the committed row, and with the broker or Elasticsearch down it waits and is tried
+again until it has run (``notifications.outbox``); ``search_index status`` / ``rebuild`` remain
+the repair for anything else.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from notifications import outbox
 from policies.models import Department, PolicyPage
 
 logger = logging.getLogger(__name__)
 
 
-def _send(task_name: str, page_id: int) -> None:
-    from . import tasks
-
-    try:
-        getattr(tasks, task_name).delay(page_id)
-    except Exception:  # a broker outage must not fail the publish: logged, repaired later
-        logger.exception("could not queue %s for page %s", task_name, page_id)
-
-
 def queue_index(page_id: int, task_name: str = "index_policy") -> None:
-    """Queue indexing of one policy page after the current transaction commits."""
-    transaction.on_commit(partial(_send, task_name, page_id), robust=True)
+    """Index one policy page (or remove it) after the current transaction commits."""
+    outbox.enqueue(f"search.{task_name}", page_id=page_id)
 
 
 @receiver(page_published, sender=PolicyPage, dispatch_uid="search.policy_published")
