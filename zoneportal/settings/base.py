@@ -211,6 +211,31 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="zoneportal-local")
 SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=2.0)
 
+
+def redis_cache(location: str, **params) -> dict:
+    """A cache in Redis that keeps answering when Redis does not (zoneportal/cache.py).
+
+    django-redis with short socket timeouts; the standard cache API falls back to the process's
+    memory during an outage, so allauth's rate limits and MFA keep working; everything else
+    that django-redis offers ignores and logs connection errors.
+    """
+    return {
+        "BACKEND": "zoneportal.cache.RedisCacheWithLocalFallback",
+        "LOCATION": location,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            "IGNORE_EXCEPTIONS": True,
+            "FALLBACK_RETRY_SECONDS": env.float("REDIS_FALLBACK_RETRY_SECONDS", default=5.0),
+        },
+        **params,
+    }
+
+
+# Errors django-redis ignores are logged (as are the fallback's switches), under one name.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "zoneportal.cache"
+
 # --- Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html -------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None

@@ -15,10 +15,9 @@ CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY")
 
 # The shared cache is Redis: sessions stay in the database, but allauth's rate limits (failed
 # logins, sign-ups, password resets, MFA codes) and used TOTP codes are counted here, so every
-# web worker and container sees the same counters.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
+# web worker and container sees the same counters. While Redis is down each process counts in
+# its own memory instead (zoneportal/cache.py, docs/operations.md).
+CACHES = {"default": redis_cache(REDIS_URL)}  # noqa: F405
 
 # --- Accounts ------------------------------------------------------------------------------
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # links in verification and reset e-mails

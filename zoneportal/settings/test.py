@@ -37,13 +37,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("ZP_TEST_TASKS_EAGER", default=True)
 # Each test process has its own queue on the shared Redis: workers never take another run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"{SEARCH_INDEX_PREFIX}-tasks"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": SEARCH_INDEX_PREFIX,
-    }
-}
+CACHES = {"default": redis_cache(REDIS_URL, KEY_PREFIX=SEARCH_INDEX_PREFIX)}  # noqa: F405
 # E-mail goes to django.core.mail.outbox; allauth's rate limits count in the Redis cache above.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
