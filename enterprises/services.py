@@ -54,7 +54,10 @@ def notify_members(enterprise: Enterprise, subject: str, body: str) -> None:
     from .tasks import send_member_email
 
     enterprise_id = enterprise.pk
-    transaction.on_commit(lambda: send_member_email.delay(enterprise_id, subject, body))
+    # robust: a broker outage is logged, never a failed request (the change has committed).
+    transaction.on_commit(
+        lambda: send_member_email.delay(enterprise_id, subject, body), robust=True
+    )
 
 
 # --- registration and profile -------------------------------------------------------------
@@ -241,7 +244,7 @@ def invite(enterprise: Enterprise, *, by, email: str, role=Membership.Role.MEMBE
 
     invitation_id = invitation.pk
     url = absolute_url(reverse("enterprises:accept_invitation", args=(token,)))
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, url))
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id, url), robust=True)
     return invitation, token
 
 
