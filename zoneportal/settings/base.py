@@ -105,6 +105,9 @@ TEMPLATES = [
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{CACHE_DIR / 'demo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A persistent connection is checked before a request reuses it: after a PostgreSQL restart the
+# first request of each worker reconnects instead of failing (docs/operations.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and authentication -----------------------------------------------------------
@@ -210,6 +213,9 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
 # Index names carry the environment so environments sharing a cluster never collide.
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="zoneportal-local")
 SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=2.0)
+# What /readyz requires before this instance takes traffic (docs/operations.md): the portal
+# degrades without Redis or Elasticsearch, so by default only the database.
+READYZ_REQUIRES = env.list("READYZ_REQUIRES", default=["database"])
 
 
 def redis_cache(location: str, **params) -> dict:
