@@ -300,3 +300,73 @@ def process_group(command: list[str], *, log_path: Path, env: dict, cwd: Path | 
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
         _stop_watchdog(watchdog)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def portal_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a portal process (test settings) on ``database_url``."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="zoneportal.settings.test",
+        DATABASE_URL=database_url,
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def migrate(database_url: str, log_path: Path, timeout: float = 300) -> None:
+    """``manage.py migrate`` against ``database_url`` (a private cluster's database)."""
+    import sys
+
+    with open(log_path, "ab") as log:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=portal_env(database_url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=True,
+        )
+
+
+def http_get(base: str, path: str, timeout: float = 10) -> tuple[int, str, bytes]:
+    """GET ``base + path`` on a new connection: (status, content type, body)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log_path: Path, *, workers: int = 2, timeout: float = 60):
+    """A gunicorn serving the portal on a free port; yields its base URL once it answers."""
+    import sys
+
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "zoneportal.wsgi:application"]
+    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "30"]
+    base = f"http://127.0.0.1:{port}"
+    with process_group(command, log_path=log_path, env=env, cwd=ROOT) as process:
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + log_path.read_text(errors="replace"))
+            try:
+                http_get(base, "/healthz", timeout=5)
+            except OSError:
+                return False
+            return True
+
+        wait_until(answers, timeout, f"gunicorn on port {port}", interval=0.2)
+        yield base

@@ -18,6 +18,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections for a live server a fault test starts (tests/test_postgres_fault.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("ZP_TEST_CONN_MAX_AGE", default=0)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6389/0")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
 # A unique prefix per test process: parallel runs never share an index. A Celery worker that a
