@@ -7,7 +7,7 @@ code is checked against the stored facts; a wrong one is a warning on the page (
 not made by us"), never a 500. Anyone may upload a PDF (at most 5 MB, must start with
 ``%PDF-``) to learn whether its SHA-256 is that of a certificate we issued. Lookups and uploads
 count against a per-IP limit in the shared cache (``CERTIFICATE_VERIFY_RATE``, 30 a minute):
-numbers cannot be harvested.
+numbers cannot be harvested. While Redis is unreachable the limit counts per process (logged).
 
 **Downloads** are for the company's members (through ``enterprises.access``) and application
 reviewers; anyone else gets a 404 that does not reveal the certificate exists. Every download
@@ -16,6 +16,7 @@ is recorded (``CertificateDownload``).
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from zoneportal.http import content_disposition
 
 from . import issue, signing
 from .models import Certificate, CertificateDownload
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DEFAULT_RATE = (30, 60)  # lookups per window (seconds), per client IP
@@ -62,12 +65,21 @@ def over_limit(request) -> bool:
     limit, window = _rate()
     bucket = int(time.time() // window)
     key = f"certificate-verify:{client_ip(request)}:{bucket}"
+    added = cache.add(key, 1, timeout=window + 5)
     try:
-        added = cache.add(key, 1, timeout=window + 5)
         count = 1 if added else cache.incr(key)
-    except (ValueError, ConnectionError, OSError):
-        # Degrade, don't fail: with the cache down the check still answers, unlimited.
+    except ValueError:  # the key expired between add and incr: a new window
+        count = 1
+    if count is None:
+        # A cache that ignores its errors (django-redis' IGNORE_EXCEPTIONS) counted nothing:
+        # fail open, never 500, and say so.
+        logger.warning("/verify rate limit not applied: the cache is unavailable")
         return False
+    if getattr(cache, "using_fallback", False):
+        logger.warning(
+            "/verify rate limit counted in this process only: the shared cache (Redis) is "
+            "unreachable"
+        )
     return count > limit
 
 

@@ -1,4 +1,4 @@
-"""URL configuration: the API and health check outside, the site's pages under i18n prefixes.
+"""URL configuration: the API, /healthz and /readyz outside, the pages under i18n prefixes.
 
 Simplified Chinese is served without a prefix; English under ``/en/``.
 """
@@ -12,10 +12,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
-from .views import healthz
+from .views import healthz, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -109,6 +109,9 @@ TEMPLATES = [
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{CACHE_DIR / 'demo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A persistent connection is checked before a request reuses it: after a PostgreSQL restart the
+# first request of each worker reconnects instead of failing (docs/operations.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and authentication -----------------------------------------------------------
@@ -214,6 +217,34 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
 # Index names carry the environment so environments sharing a cluster never collide.
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="zoneportal-local")
 SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=2.0)
+# What /readyz requires before this instance takes traffic (docs/operations.md): the portal
+# degrades without Redis or Elasticsearch, so by default only the database.
+READYZ_REQUIRES = env.list("READYZ_REQUIRES", default=["database"])
+
+
+def redis_cache(location: str, **params) -> dict:
+    """A cache in Redis that keeps answering when Redis does not (zoneportal/cache.py).
+
+    django-redis with short socket timeouts; the standard cache API falls back to the process's
+    memory during an outage, so allauth's rate limits and MFA keep working; everything else
+    that django-redis offers ignores and logs connection errors.
+    """
+    return {
+        "BACKEND": "zoneportal.cache.RedisCacheWithLocalFallback",
+        "LOCATION": location,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            "IGNORE_EXCEPTIONS": True,
+            "FALLBACK_RETRY_SECONDS": env.float("REDIS_FALLBACK_RETRY_SECONDS", default=5.0),
+        },
+        **params,
+    }
+
+
+# Errors django-redis ignores are logged (as are the fallback's switches), under one name.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "zoneportal.cache"
 
 # --- Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html -------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")

@@ -17,6 +17,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections for a live server a fault test starts (tests/test_postgres_fault.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("ZP_TEST_CONN_MAX_AGE", default=0)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6389/0")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9209")
 # A unique prefix per test process: parallel runs never share an index. A Celery worker that a
@@ -37,13 +40,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("ZP_TEST_TASKS_EAGER", default=True)
 # Each test process has its own queue on the shared Redis: workers never take another run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = f"{SEARCH_INDEX_PREFIX}-tasks"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": SEARCH_INDEX_PREFIX,
-    }
-}
+CACHES = {"default": redis_cache(REDIS_URL, KEY_PREFIX=SEARCH_INDEX_PREFIX)}  # noqa: F405
 # E-mail goes to django.core.mail.outbox; allauth's rate limits count in the Redis cache above.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
