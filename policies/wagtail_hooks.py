@@ -11,6 +11,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
 from .applications import admin_views as review_views
 from .applications.services import is_reviewer
 from .models import Department, ExclusivityGroup, HolidayCalendarDay
@@ -75,8 +77,8 @@ review_urls = [
     path("", review_views.queue, name="queue"),
     path("export/", review_views.export, name="export"),
     path("statistics/", review_views.statistics, name="statistics"),
-    path("<int:pk>/", review_views.detail, name="detail"),
-    path("<int:pk>/documents/<int:doc_pk>/", review_views.document, name="document"),
+    path("<id:pk>/", review_views.detail, name="detail"),
+    path("<id:pk>/documents/<id:doc_pk>/", review_views.document, name="document"),
 ]
 
 
@@ -113,7 +115,7 @@ def register_certificate_urls():
 
     urls = [
         path("", certificate_views.index, name="index"),
-        path("<int:pk>/", certificate_views.detail, name="detail"),
+        path("<id:pk>/", certificate_views.detail, name="detail"),
     ]
     return [
         path(

@@ -1,6 +1,21 @@
 """Project middleware."""
 
+from django.middleware.common import CommonMiddleware
 from django.utils import translation
+
+
+class PortalCommonMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, except that an unknown API path is a 404, not a redirect.
+
+    With ``APPEND_SLASH`` an unknown ``/api/v1/policies/abc`` would be redirected to
+    ``…/abc/``, which the site's catch-all page route resolves: an API client would follow a
+    301 to an HTML page instead of reading a 404 problem document.
+    """
+
+    def should_redirect_with_slash(self, request):
+        if request.path_info.startswith("/api/"):
+            return False
+        return super().should_redirect_with_slash(request)
 
 
 class ApiLanguageMiddleware:

@@ -63,13 +63,14 @@ INSTALLED_APPS = [
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 MIDDLEWARE = [
+    "zoneportal.errors.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zoneportal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "zoneportal.middleware.ApiLanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "zoneportal.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
