@@ -165,6 +165,11 @@ ACCOUNT_RATE_LIMITS = {
 # allauth.mfa: an authenticator app (TOTP) with recovery codes. Required for staff
 # (enterprises.middleware.StaffMFAMiddleware), offered to everyone else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP keys and recovery-code seeds are encrypted at rest (enterprises.mfa_secrets) under a key
+# derived from MFA_ENCRYPTION_KEY: local and test settings supply development-only values,
+# production refuses to start without a real one. Old keys stay readable when listed here.
+MFA_ADAPTER = "enterprises.adapters.MFAAdapter"
+MFA_ENCRYPTION_OLD_KEYS = env.list("MFA_ENCRYPTION_OLD_KEYS", default=[])
 MFA_TOTP_ISSUER = "成都高新区企业服务门户"
 # Every member of staff must have an active authenticator app before the admin opens.
 # Production always requires it; a developer may switch it off in local settings only.
