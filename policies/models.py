@@ -30,6 +30,7 @@ from wagtail.search import index
 from cms.blocks import BodyBlock
 from cms.models import PortalPage, is_english
 from enterprises.models import private_storage
+from zoneportal import bounds
 from zoneportal.clock import local_today
 
 from .criteria import Criteria, CriteriaError
@@ -318,7 +319,16 @@ class PolicyPage(PortalPage):
     def clean(self):
         super().clean()
         errors = {}
-        if self.expiry_date and self.effective_date and self.expiry_date < self.effective_date:
+        for name in ("effective_date", "expiry_date"):
+            day = getattr(self, name)
+            if day and not bounds.EARLIEST_DOCUMENT_DATE <= day <= bounds.LATEST_DOCUMENT_DATE:
+                errors[name] = _("The date must be between 1949-10-01 and 2099-12-31.")
+        if (
+            "expiry_date" not in errors
+            and self.expiry_date
+            and self.effective_date
+            and self.expiry_date < self.effective_date
+        ):
             errors["expiry_date"] = _("The expiry date is before the effective date.")
         try:
             self.criteria = Criteria.parse(self.criteria or {}).to_dict()
@@ -555,6 +565,14 @@ class Programme(Orderable):
             errors["closes_at"] = _("The window closes before it opens.")
         if self.max_amount is not None and self.max_amount <= 0:
             errors["max_amount"] = _("The maximum amount must be more than zero.")
+        for name in ("max_amount", "budget"):
+            if getattr(self, name) is not None and getattr(self, name) > bounds.MAX_AMOUNT_YUAN:
+                errors[name] = _("The amount cannot be more than ¥1,000,000,000,000.")
+        for name in ("opens_at", "closes_at"):
+            moment = getattr(self, name)
+            earliest, latest = bounds.EARLIEST_DOCUMENT_DATE, bounds.LATEST_DOCUMENT_DATE
+            if moment and not earliest <= timezone.localdate(moment) <= latest:
+                errors[name] = _("The date must be between 1949-10-01 and 2099-12-31.")
         if (
             self.budget is not None
             and self.max_amount is not None
