@@ -119,6 +119,7 @@ check-deploy: venv ## Django's deployment checklist against the production setti
 	DJANGO_ALLOWED_HOSTS=portal.example.org \
 	DATABASE_URL=postgres://zoneportal:zoneportal@127.0.0.1:5544/zoneportal \
 	CERTIFICATE_SIGNING_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+	MFA_ENCRYPTION_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 messages: system venv ## Extract translatable strings into locale/ (zh_Hans; English is the source language)

@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import is_english
+from zoneportal import bounds
 
 from .models import Application
 
@@ -31,7 +33,13 @@ def _question_field(question):
     label = question["label_en"] if is_english() and question["label_en"] else question["label"]
     common = {"label": label, "required": False, "help_text": question["help_text"]}
     if question["kind"] == "number":
-        return forms.DecimalField(max_digits=16, decimal_places=2, **common)
+        return forms.DecimalField(
+            max_digits=16,
+            decimal_places=2,
+            min_value=0,
+            max_value=bounds.MAX_AMOUNT_YUAN,
+            **common,
+        )
     if question["kind"] == "choice":
         choices = [(c.strip(), c.strip()) for c in question["choices"].splitlines() if c.strip()]
         return forms.ChoiceField(choices=[("", "---------"), *choices], **common)
@@ -52,6 +60,10 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        summary = self.fields["project_summary"]
+        summary.max_length = bounds.PROJECT_SUMMARY_MAX_CHARS
+        summary.validators.append(MaxLengthValidator(bounds.PROJECT_SUMMARY_MAX_CHARS))
+        summary.widget.attrs["maxlength"] = bounds.PROJECT_SUMMARY_MAX_CHARS
         self.questions = self.instance.programme.question_list()
         for block_id, question in self.questions:
             name = question_field_name(block_id)

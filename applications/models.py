@@ -19,6 +19,7 @@ from cms.models import is_english
 from enterprises.models import private_storage
 from policies.models import PolicyPage
 from policies.workdays import as_local_date, working_days_between
+from zoneportal import bounds
 from zoneportal.clock import local_today
 
 ACCEPTED_FILE_KINDS = [
@@ -133,6 +134,14 @@ class Programme(Orderable):
             errors["closes_at"] = _("The window closes before it opens.")
         if self.max_amount is not None and self.max_amount <= 0:
             errors["max_amount"] = _("The maximum amount must be more than zero.")
+        for name in ("max_amount", "budget"):
+            if getattr(self, name) is not None and getattr(self, name) > bounds.MAX_AMOUNT_YUAN:
+                errors[name] = _("The amount cannot be more than ¥1,000,000,000,000.")
+        for name in ("opens_at", "closes_at"):
+            moment = getattr(self, name)
+            earliest, latest = bounds.EARLIEST_DOCUMENT_DATE, bounds.LATEST_DOCUMENT_DATE
+            if moment and not earliest <= timezone.localdate(moment) <= latest:
+                errors[name] = _("The date must be between 1949-10-01 and 2099-12-31.")
         if (
             self.budget is not None
             and self.max_amount is not None

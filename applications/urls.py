@@ -2,30 +2,32 @@
 
 from django.urls import path
 
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "applications"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("start/<int:programme_id>/", views.start, name="start"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/applicant/", views.applicant, name="applicant"),
-    path("<int:pk>/project/", views.project, name="project"),
-    path("<int:pk>/amount/", views.amount, name="amount"),
-    path("<int:pk>/documents/", views.documents, name="documents"),
+    path("start/<id:programme_id>/", views.start, name="start"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/applicant/", views.applicant, name="applicant"),
+    path("<id:pk>/project/", views.project, name="project"),
+    path("<id:pk>/amount/", views.amount, name="amount"),
+    path("<id:pk>/documents/", views.documents, name="documents"),
     path(
-        "<int:pk>/documents/<int:document_id>/",
+        "<id:pk>/documents/<id:document_id>/",
         views.document_download,
         name="document_download",
     ),
     path(
-        "<int:pk>/documents/<int:document_id>/delete/",
+        "<id:pk>/documents/<id:document_id>/delete/",
         views.document_delete,
         name="document_delete",
     ),
-    path("<int:pk>/declaration/", views.declaration, name="declaration"),
-    path("<int:pk>/check/", views.check, name="check"),
-    path("<int:pk>/submitted/", views.submitted, name="submitted"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<id:pk>/declaration/", views.declaration, name="declaration"),
+    path("<id:pk>/check/", views.check, name="check"),
+    path("<id:pk>/submitted/", views.submitted, name="submitted"),
+    path("<id:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

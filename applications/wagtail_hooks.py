@@ -5,6 +5,8 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
 from . import admin_views as review_views
 from .services import is_reviewer
 
@@ -12,8 +14,8 @@ review_urls = [
     path("", review_views.queue, name="queue"),
     path("export/", review_views.export, name="export"),
     path("statistics/", review_views.statistics, name="statistics"),
-    path("<int:pk>/", review_views.detail, name="detail"),
-    path("<int:pk>/documents/<int:doc_pk>/", review_views.document, name="document"),
+    path("<id:pk>/", review_views.detail, name="detail"),
+    path("<id:pk>/documents/<id:doc_pk>/", review_views.document, name="document"),
 ]
 
 

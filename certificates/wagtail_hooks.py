@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 
 from applications.wagtail_hooks import ReviewMenuItem
+from zoneportal import converters  # noqa: F401 - registers <id:…>
 
 from . import admin_views as certificate_views
 
@@ -13,7 +14,7 @@ from . import admin_views as certificate_views
 def register_certificate_urls():
     urls = [
         path("", certificate_views.index, name="index"),
-        path("<int:pk>/", certificate_views.detail, name="detail"),
+        path("<id:pk>/", certificate_views.detail, name="detail"),
     ]
     return [
         path(

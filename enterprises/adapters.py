@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from . import mfa_secrets
 from .models import Membership
 
 
@@ -68,3 +70,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject):
         # In the language of the request that sends the message.
         return f"[{portal_name()}] {subject}"
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP keys and recovery-code seeds are stored encrypted (``enterprises.mfa_secrets``)."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)

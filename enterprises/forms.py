@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from zoneportal import bounds
+
 from . import credit_code, uploads
 from .models import Area, Enterprise, Industry, Membership, Qualification, QualificationType
 
@@ -104,11 +106,13 @@ class EnterpriseProfileForm(ModelValidatedForm):
         model = Enterprise
         fields = PROFILE_FIELDS
         widgets = {
-            "established": DateInput(),
+            "established": DateInput(attrs={"min": bounds.EARLIEST_FOUNDING.isoformat()}),
             "industry_code": forms.TextInput(
                 attrs={"autocomplete": "off", "list": INDUSTRY_DATALIST_ID, "spellcheck": "false"}
             ),
-            "business_scope": forms.Textarea(attrs={"rows": 4}),
+            "business_scope": forms.Textarea(
+                attrs={"rows": 4, "maxlength": bounds.BUSINESS_SCOPE_MAX_CHARS}
+            ),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -241,10 +241,9 @@ class Enterprise(models.Model):
 
     def clean(self):
         """Normalise the credit code and check every fact; each problem on its own field."""
-        from decimal import Decimal
-
         from django.core.exceptions import ValidationError
 
+        from zoneportal import bounds
         from zoneportal.clock import local_today
 
         from . import credit_code
@@ -256,12 +255,24 @@ class Enterprise(models.Model):
             errors["credit_code"] = exc.messages
         if self.established and self.established > local_today():
             errors["established"] = [_("The date of establishment cannot be in the future.")]
+        elif self.established and self.established < bounds.EARLIEST_FOUNDING:
+            errors["established"] = [
+                _("The date of establishment cannot be before 1 October 1949 (1949-10-01).")
+            ]
+        if len(self.business_scope or "") > bounds.BUSINESS_SCOPE_MAX_CHARS:
+            errors["business_scope"] = [
+                _(
+                    "The business scope can be at most %(max)d characters long (it has "
+                    "%(length)d): copy it as on the business licence."
+                )
+                % {"max": bounds.BUSINESS_SCOPE_MAX_CHARS, "length": len(self.business_scope)}
+            ]
         if self.industry_code:
             self.industry_code = self.industry_code.strip().upper()
             error = industry_code_error(self.industry_code)
             if error:
                 errors["industry_code"] = [error]
-        limit = Decimal("1000000000")  # 10 trillion CNY: a typing slip, not a company
+        limit = bounds.MAX_AMOUNT_WAN  # 10 trillion CNY: a typing slip, not a company
         for field in ("registered_capital_wan", "revenue_wan", "rd_expense_wan"):
             value = getattr(self, field)
             if value is not None and value < 0:
@@ -270,7 +281,7 @@ class Enterprise(models.Model):
                 errors[field] = [
                     _("This amount is implausibly large; amounts are in units of 10,000 CNY.")
                 ]
-        if self.employees is not None and self.employees > 2_000_000:
+        if self.employees is not None and self.employees > bounds.MAX_EMPLOYEES:
             errors["employees"] = [_("This number of employees is implausibly large.")]
         if errors:
             raise ValidationError(errors)
@@ -452,8 +463,17 @@ class Qualification(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("The end of validity is before its start.")})
+        from zoneportal import bounds
+
+        errors = {}
+        if self.valid_from and self.valid_from < bounds.EARLIEST_DOCUMENT_DATE:
+            errors["valid_from"] = _("The start of validity cannot be before 1949-10-01.")
+        if self.valid_until and self.valid_until > bounds.LATEST_DOCUMENT_DATE:
+            errors["valid_until"] = _("The end of validity cannot be after 2099-12-31.")
+        elif self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The end of validity is before its start.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_until

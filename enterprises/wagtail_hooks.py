@@ -8,6 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
 from . import admin_views
 from .models import Area, Industry, QualificationType
 
@@ -46,10 +48,10 @@ register_snippet(ReferenceListsGroup)
 # --- Enterprise verification --------------------------------------------------------------
 verification_urls = [
     path("", admin_views.queue, name="queue"),
-    path("<int:pk>/", admin_views.detail, name="detail"),
-    path("<int:pk>/verify/", admin_views.verify, name="verify"),
-    path("<int:pk>/reject/", admin_views.reject, name="reject"),
-    path("<int:pk>/proofs/<int:qualification_id>/", admin_views.proof, name="proof"),
+    path("<id:pk>/", admin_views.detail, name="detail"),
+    path("<id:pk>/verify/", admin_views.verify, name="verify"),
+    path("<id:pk>/reject/", admin_views.reject, name="reject"),
+    path("<id:pk>/proofs/<id:qualification_id>/", admin_views.proof, name="proof"),
 ]
 
 

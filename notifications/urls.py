@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
 from . import views
 
 app_name = "notifications"
@@ -10,6 +12,6 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("preferences/", views.preferences, name="preferences"),
     path("read-all/", views.mark_all_read, name="read_all"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/read/", views.mark_read, name="read"),
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from enterprises.reference import SIZES
+from zoneportal import bounds
 
 from .criteria import Criteria, CriteriaError, ReferenceCodes
 
@@ -52,7 +53,10 @@ class PolicyPageForm(WagtailAdminPageForm):
         label=_("Established at least (years)"), required=False, min_value=0, max_value=200
     )
     crit_min_employees = forms.IntegerField(
-        label=_("At least (employees)"), required=False, min_value=0
+        label=_("At least (employees)"),
+        required=False,
+        min_value=0,
+        max_value=bounds.MAX_EMPLOYEES,
     )
     crit_min_revenue_wan = forms.DecimalField(
         label=_("Annual revenue at least (10,000 CNY)"),

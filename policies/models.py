@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.models import PortalPage, is_english
+from zoneportal import bounds
 from zoneportal.clock import local_today
 
 from .criteria import Criteria, CriteriaError
@@ -312,7 +313,16 @@ class PolicyPage(PortalPage):
     def clean(self):
         super().clean()
         errors = {}
-        if self.expiry_date and self.effective_date and self.expiry_date < self.effective_date:
+        for name in ("effective_date", "expiry_date"):
+            day = getattr(self, name)
+            if day and not bounds.EARLIEST_DOCUMENT_DATE <= day <= bounds.LATEST_DOCUMENT_DATE:
+                errors[name] = _("The date must be between 1949-10-01 and 2099-12-31.")
+        if (
+            "expiry_date" not in errors
+            and self.expiry_date
+            and self.effective_date
+            and self.expiry_date < self.effective_date
+        ):
             errors["expiry_date"] = _("The expiry date is before the effective date.")
         try:
             self.criteria = Criteria.parse(self.criteria or {}).to_dict()

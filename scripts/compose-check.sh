@@ -25,6 +25,7 @@ DJANGO_SECRET_KEY=compose-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d 
 DJANGO_ALLOWED_HOSTS=portal.example.org
 POSTGRES_PASSWORD=compose-check-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 CERTIFICATE_SIGNING_KEY=compose-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+MFA_ENCRYPTION_KEY=compose-check-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 EMAIL_URL=smtp+tls://portal:compose-check@smtp.example.org:587
 DEFAULT_FROM_EMAIL=noreply@portal.example.org
 WAGTAILADMIN_BASE_URL=https://portal.example.org

@@ -118,7 +118,9 @@ class CalculatorForm(forms.Form):
         if date > match_service.zone_today():
             raise forms.ValidationError(_("The date of establishment cannot be in the future."))
         if date < match_service.EARLIEST_ESTABLISHED:
-            raise forms.ValidationError(_("This date is implausibly early."))
+            raise forms.ValidationError(
+                _("The date of establishment cannot be before 1 October 1949 (1949-10-01).")
+            )
         return date
 
     def clean(self):

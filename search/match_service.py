@@ -42,7 +42,7 @@ from policies.matching import (
     evaluate,
 )
 from policies.models import PolicyPage
-from zoneportal import clock
+from zoneportal import bounds, clock
 
 from . import matching
 from .client import get_client
@@ -57,7 +57,7 @@ MAX_RESULTS = 500
 # Input limits shared by the API and the calculator form (the profile form has the same).
 MAX_EMPLOYEES = 2_000_000
 MAX_WAN = Decimal("1000000000")  # 10 trillion CNY: a typing slip, not a company
-EARLIEST_ESTABLISHED = datetime.date(1800, 1, 1)
+EARLIEST_ESTABLISHED = bounds.EARLIEST_FOUNDING  # 1949-10-01
 MAX_QUALIFICATIONS = 50
 MAX_SCOPE_CHARS = 2000
 

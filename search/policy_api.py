@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from policies.models import Department, PolicyPage, PolicyType
+from zoneportal import converters  # noqa: F401 - registers {id:…}
 
 from .analysis import clean_query
 from .queries import SearchParams, clean_filters
@@ -139,7 +140,7 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
     return {"count": result.total, "results": results, "degraded": result.degraded}
 
 
-@router.get("/policies/{policy_id}", response=PolicyDetail, summary="One published policy")
+@router.get("/policies/{id:policy_id}", response=PolicyDetail, summary="One published policy")
 def get_policy(request: HttpRequest, policy_id: int):
     page = get_object_or_404(_published().prefetch_related("tagged_items__tag"), pk=policy_id)
     data = _summary(page, request)

@@ -148,7 +148,7 @@ def test_document_language_is_chinese(pdf):
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
 
 
-# --- The cut fonts (policies.certificates.fonts) ----------------------------------------------
+# --- The cut fonts (certificates.fonts) ----------------------------------------------
 needs_cut_fonts = pytest.mark.skipif(
     len(fonts.available()) < len(fonts.FACES),
     reason="the certificate's cut fonts are not built (python -m certificates.fonts)",

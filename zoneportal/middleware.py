@@ -1,6 +1,23 @@
 """Project middleware."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.middleware.common import CommonMiddleware
 from django.utils import translation
+
+
+class PortalCommonMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, except that an unknown API path is a 404, not a redirect.
+
+    With ``APPEND_SLASH`` an unknown ``/api/v1/policies/abc`` would be redirected to
+    ``…/abc/``, which the site's catch-all page route resolves: an API client would follow a
+    301 to an HTML page instead of reading a 404 problem document.
+    """
+
+    def should_redirect_with_slash(self, request):
+        if request.path_info.startswith("/api/"):
+            return False
+        return super().should_redirect_with_slash(request)
 
 
 class ApiLanguageMiddleware:
@@ -48,3 +65,21 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with ``ADMIN_CONTENT_SECURITY_POLICY_ADDITIONS`` on admin pages.
+
+    Wagtail's admin (and Django's) use inline styles; the public site does not, so only the
+    admin's pages get the extra sources. A view that sets its own policy (django-csp's
+    decorators) keeps it.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith(settings.ADMIN_URL_PREFIXES):
+            update = dict(parts.update or {})
+            for directive, sources in settings.ADMIN_CONTENT_SECURITY_POLICY_ADDITIONS.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+        return parts

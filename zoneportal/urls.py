@@ -41,3 +41,9 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+# Branded pages for the site, problem documents under /api/ (zoneportal/errors.py).
+handler400 = "zoneportal.errors.bad_request"
+handler403 = "zoneportal.errors.permission_denied"
+handler404 = "zoneportal.errors.page_not_found"
+handler500 = "zoneportal.errors.server_error"

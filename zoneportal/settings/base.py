@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,10 +50,14 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # django-ninja as an app: the API docs load Swagger UI from its static files, not a CDN.
+    "ninja",
     # Accounts
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Content-Security-Policy header (django-csp 4)
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,13 +72,16 @@ INSTALLED_APPS = [
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 MIDDLEWARE = [
+    "zoneportal.errors.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zoneportal.middleware.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "zoneportal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "zoneportal.middleware.ApiLanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "zoneportal.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -163,10 +172,66 @@ ACCOUNT_RATE_LIMITS = {
 # allauth.mfa: an authenticator app (TOTP) with recovery codes. Required for staff
 # (enterprises.middleware.StaffMFAMiddleware), offered to everyone else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP keys and recovery-code seeds are encrypted at rest (enterprises.mfa_secrets) under a key
+# derived from MFA_ENCRYPTION_KEY: local and test settings supply development-only values,
+# production refuses to start without a real one. Old keys stay readable when listed here.
+MFA_ADAPTER = "enterprises.adapters.MFAAdapter"
+MFA_ENCRYPTION_OLD_KEYS = env.list("MFA_ENCRYPTION_OLD_KEYS", default=[])
 MFA_TOTP_ISSUER = "成都高新区企业服务门户"
 # Every member of staff must have an active authenticator app before the admin opens.
 # Production always requires it; a developer may switch it off in local settings only.
 ZONEPORTAL_REQUIRE_STAFF_MFA = True
+
+# --- Security headers on every response -----------------------------------------------------
+# Content-Security-Policy (django-csp 4: https://django-csp.readthedocs.io/en/latest/): the
+# portal's pages load scripts, styles, fonts and images from the portal itself only; an inline
+# script would need the request's nonce ({{ CSP_NONCE }}), and there is none in templates/.
+# Images may be data: URIs (Swagger UI's icons, Wagtail's previews). Nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail and Django admins are third-party HTML that relies on inline styles and inline
+# scripts (the page explorer and editor): their pages alone get these sources added
+# (zoneportal.middleware.PortalCSPMiddleware). Staff only, behind two-factor login; the public
+# pages stay strict. tests/e2e/test_csp.py walks both in Chromium and fails on any violation.
+ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CONTENT_SECURITY_POLICY_ADDITIONS = {
+    "script-src": [UNSAFE_INLINE],
+    "style-src": [UNSAFE_INLINE],
+}
+# Referrer-Policy (Django's SecurityMiddleware): other sites see no path or query of ours.
+SECURE_REFERRER_POLICY = "same-origin"
+# Permissions-Policy (django-permissions-policy): no page may use these browser features.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -203,6 +268,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: staff e-mail hashes stay here, and the CSP allows no other origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 # Staff sign in through allauth (rate limits, e-mail verification, the MFA stage), never
 # through Wagtail's own login form or password reset.

@@ -1,10 +1,27 @@
 """Production: every secret comes from the environment, and it refuses to start without them."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
+MIN_SECRET_BYTES = 32
+
+
+def secret(name: str) -> str:
+    """The secret ``name`` from the environment: present (no default) and at least 32 bytes."""
+    value = env(name)  # a missing variable is a startup error naming it
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ImproperlyConfigured(
+            f"{name} is {len(value.encode())} bytes long; at least {MIN_SECRET_BYTES} are "
+            f"required. Generate one with: python3 -c 'import secrets; "
+            f"print(secrets.token_urlsafe(48))'"
+        )
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key is a startup error
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -12,7 +29,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # reconnect after a PostgreSQL restart
 REDIS_URL = env("REDIS_URL", default="redis://redis:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY")
+CERTIFICATE_SIGNING_KEY = secret("CERTIFICATE_SIGNING_KEY")
+# Encrypts TOTP keys and recovery-code seeds at rest (enterprises.mfa_secrets). Changing it
+# makes the stored ones unreadable unless the old key is listed in MFA_ENCRYPTION_OLD_KEYS.
+MFA_ENCRYPTION_KEY = secret("MFA_ENCRYPTION_KEY")
 
 # The shared cache is Redis: sessions stay in the database, but allauth's rate limits (failed
 # logins, sign-ups, password resets, MFA codes) and used TOTP codes are counted here, so every

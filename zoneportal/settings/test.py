@@ -8,6 +8,7 @@ from .base import env
 
 SECRET_KEY = "test-only-not-a-secret"
 CERTIFICATE_SIGNING_KEY = "test-only-certificate-key"
+MFA_ENCRYPTION_KEY = "test-only-mfa-encryption-key-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
