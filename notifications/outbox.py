@@ -63,15 +63,21 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
 
 
-def _failed(message_id: int, exc: BaseException, *, now=None) -> None:
+def _failed(message_id: int, exc: BaseException, *, now=None, release=True):
+    """Record a failure; the delay until the next try (None if there is nothing to retry).
+
+    ``release``: leave the row to the relay (the default); a worker that retries the row itself
+    keeps it marked as dispatched, so the relay does not hand it over a second time meanwhile.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.done_at is not None:
-            return
+            return None
         message.attempts += 1
-        message.next_attempt_at = now + _backoff(message.attempts)
-        message.dispatched_at = None
+        delay = _backoff(message.attempts)
+        message.next_attempt_at = now + delay
+        message.dispatched_at = None if release else now
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         message.save(update_fields=["attempts", "next_attempt_at", "dispatched_at", "last_error"])
     logger.warning(
@@ -82,6 +88,7 @@ def _failed(message_id: int, exc: BaseException, *, now=None) -> None:
         message.next_attempt_at.isoformat(timespec="seconds"),
         message.last_error,
     )
+    return delay
 
 
 def dispatch(ids=None, *, now=None) -> int:
@@ -118,8 +125,12 @@ def dispatch(ids=None, *, now=None) -> int:
             return done
 
 
-def run(message_id: int) -> bool:
-    """Do a row's work and mark it done, in one transaction; False if there was nothing to do."""
+def run(message_id: int, *, release=True) -> datetime.timedelta | None:
+    """Do a row's work and mark it done, in one transaction.
+
+    Returns None when the work is done (or there was nothing to do), else the delay until the
+    row should be tried again (the failure is recorded on the row).
+    """
     try:
         with transaction.atomic():
             message = (
@@ -128,15 +139,14 @@ def run(message_id: int) -> bool:
                 .first()
             )
             if message is None:
-                return False  # done already, or being done by another worker right now
+                return None  # done already, or being done by another worker right now
             _task(message.task)(**message.kwargs)
             message.done_at = timezone.now()
             message.last_error = ""
             message.save(update_fields=["done_at", "last_error"])
     except Exception as exc:  # noqa: BLE001 — recorded on the row, tried again later
-        _failed(message_id, exc)
-        return False
-    return True
+        return _failed(message_id, exc, release=release)
+    return None
 
 
 def relay(now=None) -> dict:

@@ -17,10 +17,20 @@ def relay_outbox() -> dict:
     return outbox.relay()
 
 
-@shared_task(name="notifications.run_outbox_message", ignore_result=True)
-def run_outbox_message(message_id: int) -> bool:
-    """Do one outbox row's work (see ``notifications.outbox.run``)."""
-    return outbox.run(message_id)
+@shared_task(bind=True, name="notifications.run_outbox_message", ignore_result=True)
+def run_outbox_message(self, message_id: int) -> bool:
+    """Do one outbox row's work (see ``notifications.outbox.run``).
+
+    A failure is tried again by this task after the row's backoff, for as long as it takes; run
+    in process (eager), the row is left to the relay instead.
+    """
+    eager = bool(self.request.is_eager)
+    delay = outbox.run(message_id, release=eager)
+    if delay is None:
+        return True
+    if not eager:
+        raise self.retry(countdown=delay.total_seconds(), max_retries=None)
+    return False
 
 
 @shared_task(name="notifications.email_messages", ignore_result=True, **RETRY)

@@ -1,16 +1,14 @@
 """Shared fixtures: users in the staff groups, policies built through the real page tree."""
 
-import contextlib
 import datetime
 import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from tests.factories import make_policy, make_user
-from tests.outbox_support import deliver
+from tests.outbox_support import CommittingClient
 
 OUTPUT_DIR = Path(
     os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parent.parent / "test-output")
@@ -26,22 +24,6 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
-
-
-class CommittingClient(Client):
-    """The test client, with what follows a commit: after each request, the outbox runs.
-
-    Tests run inside a transaction that is never committed, so the work a request writes to
-    the outbox would never be dispatched on commit; here it is, as the relay and an eager
-    worker would do right after the request's transaction commits.
-    """
-
-    def request(self, **request):
-        response = super().request(**request)
-        # A test without database access wrote nothing to the outbox either.
-        with contextlib.suppress(RuntimeError):
-            deliver()
-        return response
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Running the outbox in tests as the relay and the workers would, over time."""
+"""Running the outbox in tests as the commit, the relay and the workers would."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
 
 from notifications import outbox
 
@@ -7,3 +10,28 @@ def deliver(now=None) -> None:
     """Dispatch (and, with eager tasks, run) outbox rows until nothing is due."""
     while outbox.dispatch(now=now):
         pass
+
+
+class CommittingClient(Client):
+    """The test client, with what follows a commit: each request's on-commit work runs.
+
+    Tests run inside a transaction that is never committed, so what a request asks to do on
+    commit (dispatch its outbox rows) would never happen; here it does, right after the
+    request, as it would once the request's transaction commits. Work that the test's own
+    set-up queued is left alone, as before.
+    """
+
+    def request(self, **request):
+        connection = connections[DEFAULT_DB_ALIAS]
+        start = len(connection.run_on_commit)
+        response = super().request(**request)
+        while len(connection.run_on_commit) > start:
+            callbacks = connection.run_on_commit[start:]
+            del connection.run_on_commit[start:]
+            for _savepoints, callback, robust in callbacks:
+                try:
+                    callback()
+                except Exception:
+                    if not robust:
+                        raise
+        return response

@@ -19,11 +19,11 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import activate_totp, make_user, totp_code
+from tests.outbox_support import CommittingClient as Client
 
 pytestmark = pytest.mark.django_db
 

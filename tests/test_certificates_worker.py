@@ -52,4 +52,4 @@ def test_a_retried_task_never_makes_a_second_certificate(worker):
     certificate = certificates[0]
     assert certificate.printed().verify(certificate.signature)
     assert certificate.pdf.open("rb").read(5) == b"%PDF-"
-    assert "issue_certificate" in worker.read_text()
+    assert "certificates.issue" in worker.read_text()

@@ -20,7 +20,7 @@ from zoneportal.clock import local_today
 
 pytestmark = pytest.mark.django_db  # the corpus fixture needs the test database set up
 
-CORPUS = Path(__file__).resolve().parent.parent / "policies" / "demo" / "policies.json"
+CORPUS = Path(__file__).resolve().parent.parent / "demo" / "data" / "policies.json"
 
 # (query, external ids that must all be among the first three results)
 CASES = [

@@ -31,7 +31,7 @@ from policies.roles import (
 )
 from zoneportal.clock import local_today
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "policies" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo" / "data"
 PASSWORD = "test-demo-password"
 
 
