@@ -10,7 +10,9 @@ locks it, does the named task's work **in the same transaction** and marks the r
 the work's database effects and "done" commit together. When the work fails (the mail server
 is down, a service hangs), the row is released with a backoff and tried again; when the broker
 is down, the row simply waits. ``relay`` (Celery beat, every minute) dispatches every row that
-is due, and rows dispatched long ago but never done (a lost message, a killed worker).
+is due, and rows dispatched long ago but never done (a lost message, a killed worker). Once the
+broker has refused a row, a process leaves its new rows to the relay for half a minute instead
+of making each request wait for the refusal.
 
 So each row runs until it has succeeded, which may be more than once across failures: every
 task named here is idempotent and checks, under a row lock, whether its effect has already
@@ -24,11 +26,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
-from celery import current_app
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from zoneportal.celery import app as celery_app
 
 from .models import OutboxMessage
 
@@ -39,6 +43,11 @@ BATCH = 200
 BACKOFF = (10, 30, 60, 300, 900)
 #: A dispatched row not done after this long is dispatched again (its message was lost).
 LEASE = datetime.timedelta(minutes=15)
+#: After the broker refused a row, rows of commits are left to the relay for this long (each
+#: refusal can take seconds: a request should not wait for it again and again).
+BROKER_PAUSE_SECONDS = 30
+_broker_down_until = 0.0
+
 #: Done rows are kept this long for the record, then deleted by the relay.
 KEEP = datetime.timedelta(days=14)
 
@@ -52,10 +61,10 @@ def enqueue(task: str, **kwargs) -> OutboxMessage:
 
 
 def _task(name: str):
-    tasks = current_app.tasks
+    tasks = celery_app.tasks
     if name not in tasks:
         # A web process imports no task module by itself: load every app's tasks once.
-        current_app.loader.import_default_modules()
+        celery_app.loader.import_default_modules()
     return tasks[name]
 
 
@@ -93,6 +102,10 @@ def _failed(message_id: int, exc: BaseException, *, now=None, release=True):
 
 def dispatch(ids=None, *, now=None) -> int:
     """Hand rows (``ids``, or every row that is due) to the queue; returns how many."""
+    global _broker_down_until
+    paused = time.monotonic() < _broker_down_until and not celery_app.conf.task_always_eager
+    if ids is not None and paused:
+        return 0  # the broker refused a moment ago: the relay will hand these over
     now = now or timezone.now()
     runner = _task("notifications.run_outbox_message")
     done = 0
@@ -119,6 +132,7 @@ def dispatch(ids=None, *, now=None) -> int:
                 runner.apply_async(args=[message.pk], retry=False)
             except Exception as exc:  # noqa: BLE001 — any failure leaves the row for later
                 _failed(message.pk, exc, now=now)
+                _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
                 continue
             done += 1
         if ids is not None or len(batch) < BATCH:

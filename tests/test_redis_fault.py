@@ -59,13 +59,15 @@ def celery_broker(broker_url: str):
 
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = broker_url, False
-    app._pool = None  # the producer pool is made again for the new broker
+    app._pool = None  # the connection pool is made again for the new broker,
+    app.amqp._producer_pool = None  # and the producers with it (they hold the old pool)
     try:
         yield
     finally:
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
+        app.amqp._producer_pool = None
         app.conf.broker_url, app.conf.task_always_eager = saved
 
 

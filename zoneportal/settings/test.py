@@ -43,7 +43,11 @@ CELERY_TASK_DEFAULT_QUEUE = f"{SEARCH_INDEX_PREFIX}-tasks"
 
 CACHES = {"default": redis_cache(REDIS_URL, KEY_PREFIX=SEARCH_INDEX_PREFIX)}  # noqa: F405
 # E-mail goes to django.core.mail.outbox; allauth's rate limits count in the Redis cache above.
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env(
+    "ZP_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
+# A worker process that a test starts writes its mail here (its locmem outbox is its own).
+EMAIL_FILE_PATH = env("ZP_TEST_EMAIL_FILE_PATH", default=str(CACHE_DIR / "test-mail"))  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = CACHE_DIR / "test-media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = CACHE_DIR / "test-private-media"  # noqa: F405
