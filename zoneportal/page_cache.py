@@ -80,6 +80,15 @@ def _generation(cache) -> int:
     return generation
 
 
+def generation(request) -> int:
+    """The current generation, read once per request (also keys cms.navigation's entries)."""
+    value = getattr(request, "_page_cache_generation", None)
+    if value is None:
+        value = _generation(_cache())
+        request._page_cache_generation = value
+    return value
+
+
 def _key(request, generation: int) -> str:
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
@@ -126,7 +135,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         try:
-            key = _key(request, _generation(cache))
+            key = _key(request, generation(request))
             cached = cache.get(key)
         except Exception:  # a cache outage serves pages uncached, never an error
             logger.warning("page cache unavailable; serving uncached", exc_info=True)
