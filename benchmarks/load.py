@@ -280,6 +280,8 @@ def main(argv=None) -> int:
     python = str(ROOT / ".venv" / "bin" / "python")
     if args.prepare:
         prepare(args.database, dict(os.environ), import_policies=not args.keep_policies)
+    if args.seconds <= 0:
+        return 0
     with tempfile.TemporaryDirectory(prefix="loadbench-") as tmp:
         env = serve_env(args.database, str(Path(tmp) / "static"), args.port)
         _run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
