@@ -258,7 +258,10 @@ def _match_with_index(facts, day, include_ineligible, limit) -> list[MatchResult
         include_ineligible=include_ineligible,
         size=limit,
     )
-    pages = _in_force(day).in_bulk([c.policy_id for c in candidates])
+    # Up to 500 pages: their texts (body, interpretation) are not needed to evaluate or list.
+    pages = (
+        _in_force(day).defer("body", "interpretation").in_bulk([c.policy_id for c in candidates])
+    )
     rows = []
     for candidate in candidates:
         page = pages.get(candidate.policy_id)

@@ -231,3 +231,63 @@ def test_messages_are_in_chinese_by_default(tmp_path):
     assert status != 0
     assert "记录 0（cdht-2024-017）：policy_type：必须是以下之一" in err
     assert "0 条新建" in out
+
+
+@pytest.mark.django_db
+def test_new_policies_written_in_bulk_are_whole_wagtail_pages(tmp_path, client, monkeypatch):
+    """The bulk path writes what add_child, save_revision and publish write, in a sound tree."""
+    from wagtail.models import Page, PageLogEntry
+    from wagtail.search.backends import get_search_backend
+
+    from policies import importing
+    from policies.models import PolicyIndexPage
+    from tests.factories import make_policy
+
+    monkeypatch.setattr(importing, "CHUNK_SIZE", 3)  # several chunks, one bad record among them
+    records = [
+        with_change(
+            external_id=f"cdht-bulk-{n}", title=f"批量导入的政策{n}", tags=["研发", f"批{n}"]
+        )
+        for n in range(7)
+    ]
+    records[4] = with_change(external_id="cdht-bulk-4", policy_type="grant")
+    status, out, err = run(write(tmp_path, records), "--publish", "--no-progress")
+    assert status != 0 and "record 4 (cdht-bulk-4): policy_type:" in err
+    assert "6 created" in out and "1 errors" in out
+    assert "%" not in err  # no progress bar in captured output
+
+    pages = PolicyPage.objects.filter(external_id__startswith="cdht-bulk-").order_by("path")
+    assert pages.count() == 6
+    for page in pages:
+        assert page.live and not page.has_unpublished_changes
+        assert page.live_revision_id == page.latest_revision_id is not None
+        assert page.first_published_at is not None
+        assert page.get_latest_revision().as_object().title == page.title
+        assert "研发" in {tag.name for tag in page.tags.all()}
+        actions = set(PageLogEntry.objects.filter(page=page).values_list("action", flat=True))
+        assert actions == {"wagtail.create", "wagtail.edit", "wagtail.publish"}
+        response = client.get(page.url)
+        assert response.status_code == 200 and page.title in response.content.decode()
+    assert Page.find_problems() == ([], [], [], [], [])
+    index = PolicyIndexPage.objects.get()
+    assert index.numchild == index.get_children().count()
+    found = get_search_backend().search("批量导入的政策5", PolicyPage)
+    assert [p.external_id for p in found] == ["cdht-bulk-5"]
+
+    # The tree goes on growing by Wagtail's own API after a bulk import.
+    later = make_policy(title="之后在后台写的政策")
+    assert later.path > pages.last().path
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_bulk_drafts_wait_for_an_approver(tmp_path):
+    status, _out, _err = run(write(tmp_path, [RECORD]))
+    assert status == 0
+    page = PolicyPage.objects.get(external_id="cdht-2024-017")
+    assert not page.live and page.has_unpublished_changes and page.live_revision is None
+    assert page.get_latest_revision().as_object().criteria == RECORD["criteria"]
+    status, out, _err = run(write(tmp_path, [RECORD]), "--publish")
+    assert "1 updated" in out
+    page.refresh_from_db()
+    assert page.live

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,7 +20,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is a form in every page's header: without a CSRF token in it, the
+    # anonymous pages can be cached (zoneportal/page_cache.py). Changing someone's language is
+    # harmless, and the page's language comes from its URL anyway.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

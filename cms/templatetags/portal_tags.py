@@ -44,3 +44,11 @@ def unprefixed_path(context):
         if code != settings.LANGUAGE_CODE and path.startswith(prefix):
             return path[len(prefix) - 1 :]
     return path
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_items(context, page):
+    """The page's ancestors for the breadcrumbs (cached until the next publish)."""
+    from cms.navigation import breadcrumbs
+
+    return breadcrumbs(context.get("request"), page)

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "zoneportal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and messages: it sees the cookies they set (zoneportal/page_cache.py).
+    "zoneportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "zoneportal.middleware.ApiLanguageMiddleware",
@@ -270,6 +272,11 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: staff e-mail hashes stay here, and the CSP allows no other origin.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Page cache for anonymous visitors (zoneportal/page_cache.py) -------------------------
+# Emptied on every publish; the lifetime bounds how long date-dependent content can lag.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 WAGTAIL_MODERATION_ENABLED = True
 # Staff sign in through allauth (rate limits, e-mail verification, the MFA stage), never
 # through Wagtail's own login form or password reset.

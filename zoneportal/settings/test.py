@@ -57,3 +57,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 DEMO_CONTENT_ALLOWED = True
+# The Redis cache outlives each test's rolled-back database: the page cache is switched on only
+# by the tests about it (tests/test_page_cache.py).
+PAGE_CACHE_ENABLED = False
+NAVIGATION_CACHE_SECONDS = 0  # likewise for the cached menu and breadcrumbs (cms.navigation)

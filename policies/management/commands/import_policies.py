@@ -1,6 +1,12 @@
-"""``manage.py import_policies FILE [--dry-run] [--publish] [--create-departments]``."""
+"""``manage.py import_policies FILE [--dry-run] [--publish] [--create-departments]``.
+
+Options ``--no-progress`` (no progress bar; there is none either when stderr is not a
+terminal) and ``--no-index`` (queue no search indexing per policy; run ``manage.py search_index
+rebuild`` afterwards).
+"""
 
 import json
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -26,6 +32,14 @@ class Command(BaseCommand):
             action="store_true",
             help="add unknown departments instead of rejecting the record",
         )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="show no progress bar on stderr"
+        )
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="queue no search indexing for published policies (run search_index rebuild)",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -43,15 +57,23 @@ class Command(BaseCommand):
                 _("%(path)s: not valid JSON: %(msg)s at line %(line)d column %(column)d")
                 % {"path": path, "msg": exc.msg, "line": exc.lineno, "column": exc.colno}
             ) from exc
+        records = data.get("policies") if isinstance(data, dict) else None
+        bar = self._progress_bar(
+            len(records) if isinstance(records, list) else 0, options["no_progress"]
+        )
         try:
             report = import_policies(
                 data,
                 publish=options["publish"],
                 dry_run=options["dry_run"],
                 create_departments=options["create_departments"],
+                progress=bar.update,
+                index=not options["no_index"],
             )
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}") from exc
+        finally:
+            bar.close()
 
         for error in report.errors:
             self.stderr.write(self.style.ERROR(str(error)))
@@ -73,3 +95,18 @@ class Command(BaseCommand):
             failed = len({(e.index) for e in report.errors})
             raise CommandError(_("%(count)d record(s) failed") % {"count": failed}, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def _progress_bar(self, total: int, off: bool):
+        """A tqdm bar on the real stderr, only when it is a terminal (never in captured output)."""
+        from tqdm import tqdm
+
+        stream = getattr(self.stderr, "_out", None)
+        disable = off or stream is not sys.stderr or not sys.stderr.isatty()
+        return tqdm(
+            total=total,
+            file=sys.stderr,
+            disable=disable,
+            unit=_("policies"),
+            desc=_("Importing"),
+            mininterval=0.5,
+        )
