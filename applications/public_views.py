@@ -3,7 +3,7 @@
 Anyone may read it: each approval under notice with the company's name, the programme, the
 policy, the amount approved, the last day of the notice period and the programme's contact for
 objections; then, marked as final, the approvals whose notice ended in the last 30 days. Nothing
-else about a company is shown (DOMAIN.md: company, programme, amount).
+else about a company is shown (the public notice names the company, the programme and the amount).
 """
 
 import datetime

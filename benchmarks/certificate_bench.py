@@ -13,7 +13,7 @@
    were used: the cut ones (``python -m certificates.fonts``, built by ``make test``)
    or, if they were never built, the full system Noto Serif CJK SC (about twice as slow).
 2. **Worker throughput over 500 certificates** (``--throughput``, 0 to skip): one real Celery
-   worker issues them through ``policies.tasks.issue``; see ``worker_throughput``.
+   worker issues them through ``certificates.tasks.issue``; see ``worker_throughput``.
    Needs the local services (PostgreSQL on 5544 via ``DATABASE_URL``, Redis on 6389).
 """
 
@@ -193,7 +193,7 @@ def worker_throughput(count: int) -> dict | None:
 
     A private database (``test_<name>``, created and migrated here, dropped at the end) holds
     ``count`` applications put straight into the approved state (the review path is not what
-    is measured); ``policies.tasks.issue`` is queued for each through Redis to one
+    is measured); ``certificates.tasks.issue`` is queued for each through Redis to one
     ``--pool=solo`` worker (``tests.workers``), and the clock runs from the first task queued to
     the last certificate row: locking, rendering, storing the PDF and its SHA-256 included.
     """

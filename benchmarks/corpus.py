@@ -986,7 +986,7 @@ def _chinese_number(n: int) -> str:
 
 @dataclass
 class PolicyRecord:
-    """One generated policy, shaped like a row of the import file (INTERFACES.md)."""
+    """One generated policy, shaped like a row of the import file (docs/policy-import.md)."""
 
     pk: int
     external_id: str

@@ -1,4 +1,4 @@
-"""Bulk import of policies from the JSON format of INTERFACES.md.
+"""Bulk import of policies from the JSON format of docs/policy-import.md.
 
 ``import_policies(data, ...)`` validates every record, writes each valid one in its own
 savepoint (a bad record writes nothing of itself), and returns a report. ``external_id`` is the

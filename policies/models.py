@@ -140,7 +140,7 @@ class PolicyPageTag(TaggedItemBase):
 class PolicyPage(PortalPage):
     """One policy (惠企政策): the document, its interpretation and its eligibility criteria.
 
-    ``criteria`` holds the structured criteria exactly as INTERFACES.md specifies; the admin
+    ``criteria`` holds the structured criteria exactly as docs/matching.md specifies; the admin
     form edits it through one field per criterion and validates it with ``Criteria.parse``.
     ``external_id`` is the key of bulk imports, so importing a file twice never duplicates.
     """

@@ -1,4 +1,4 @@
-"""The read-only public policy API (``/api/v1/``), as INTERFACES.md specifies.
+"""The read-only public policy API (``/api/v1/``), as docs/api.md specifies.
 
 The list is a policy search (``search.service``): ranked by relevance in Elasticsearch when
 ``q`` is given (newest first otherwise), with highlights; when the index is unavailable it

@@ -1,4 +1,4 @@
-"""``POST /api/v1/match``: the contract of INTERFACES.md, its statuses and order, bad input."""
+"""``POST /api/v1/match``: the contract of docs/api.md, its statuses and order, bad input."""
 
 import datetime
 import json
