@@ -14,10 +14,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=3
 
 # WeasyPrint (Pango, HarfBuzz subsetting), Chinese fonts for the certificates, gettext for
-# compilemessages.
+# compilemessages, pg_dump and pg_restore of the database's major version (scripts/backup.sh).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+        postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 zoneportal \
