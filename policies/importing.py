@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .criteria import Criteria, CriteriaError, ReferenceCodes, _to_decimal
+from .criteria import Criteria, CriteriaError, ReferenceCodes, to_decimal
 from .models import Department, PolicyIndexPage, PolicyPage, PolicyType
 
 REQUIRED = (
@@ -245,7 +245,7 @@ def _validate(record, reference):
     if amount is None:
         values["max_amount_wan"] = None
     else:
-        number = _to_decimal(amount) if not isinstance(amount, str) else None
+        number = to_decimal(amount) if not isinstance(amount, str) else None
         if number is None or number < 0 or number >= Decimal("10000000000"):
             problems.append(("max_amount_wan", _("must be a non-negative number")))
         else:

@@ -27,10 +27,11 @@ from django.utils import translation
 from wagtail.models import Page, PageLogEntry
 from wagtail.rich_text import get_text_for_indexing
 
+from policies.in_force import index_expiry
 from policies.models import PolicyPage
 
 from . import analysis
-from .documents import OPEN_ENDED, PolicyDocument, criteria_fields
+from .documents import PolicyDocument, criteria_fields
 from .registry import IndexKind, register
 
 KIND = "policies"
@@ -112,7 +113,7 @@ def policy_document(page: PolicyPage) -> dict:
         "department_id": page.department_id,
         "policy_type": page.policy_type,
         "effective_date": page.effective_date.isoformat(),
-        "expiry_date": (page.expiry_date or OPEN_ENDED).isoformat(),
+        "expiry_date": index_expiry(page.expiry_date).isoformat(),
         "apply_free": page.apply_free,
         # Programmes (申报项目) arrive with a later feature; until then nothing is open.
         "open_for_applications": False,

@@ -56,6 +56,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from policies.in_force import STATUSES, in_force_clause, status_clause
+
 from . import analysis
 
 # --- boosts -----------------------------------------------------------------------------
@@ -84,7 +86,7 @@ PHRASE_FIELDS = ["title", "summary", "interpretation", "body", "title_en", "summ
 CHARACTER_FIELDS = ["title", "summary", "title_en", "summary_en"]
 
 # --- public filter names ----------------------------------------------------------------
-STATUS_VALUES = ("in_force", "expired", "upcoming")
+STATUS_VALUES = STATUSES  # in force, expired, upcoming: the rule is policies.in_force
 YES = "1"
 SORTS = ("relevance", "newest", "expiring")
 PAGE_SIZE = 10
@@ -120,22 +122,6 @@ def industry_admits(code: str) -> dict:
 
 def area_admits(code: str) -> dict:
     return _admits("areas", "crit_areas", [code])
-
-
-def status_clause(value: str, today: datetime.date) -> dict:
-    day = today.isoformat()
-    if value == "in_force":
-        return {
-            "bool": {
-                "filter": [
-                    {"range": {"effective_date": {"lte": day}}},
-                    {"range": {"expiry_date": {"gte": day}}},
-                ]
-            }
-        }
-    if value == "expired":
-        return {"range": {"expiry_date": {"lt": day}}}
-    return {"range": {"effective_date": {"gt": day}}}  # upcoming
 
 
 @dataclass(frozen=True)
@@ -338,7 +324,7 @@ class PolicyQuery:
         return {"bool": {"filter": [self.recall()], "should": self.relevance()}}
 
     def in_force(self) -> dict:
-        return status_clause("in_force", self.today)
+        return in_force_clause(self.today)
 
     def scored_query(self) -> dict:
         query = self.text_query()
