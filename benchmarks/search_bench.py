@@ -184,6 +184,13 @@ class _Tags:
         return self._items
 
 
+class _Programmes:
+    """No programmes: the generated policies have no application windows."""
+
+    def all(self):
+        return []
+
+
 class BenchPage:
     """A generated policy shaped like the ``PolicyPage`` attributes the document builder reads."""
 
@@ -199,6 +206,7 @@ class BenchPage:
         self.body = _Body(record.body)
         self.interpretation = record.interpretation
         self.tagged_items = _Tags(record.tags)
+        self.programmes = _Programmes()
         self.external_id = record.external_id
         self.document_number = record.document_number
         self.department = departments[record.department]

@@ -20,6 +20,7 @@ from elasticsearch.dsl import (
     Boolean,
     Completion,
     Date,
+    DateRange,
     Document,
     Integer,
     Keyword,
@@ -70,7 +71,8 @@ class PolicyDocument(Document):
     effective_date = Date()
     expiry_date = Date()  # OPEN_ENDED when the policy has no expiry
     apply_free = Boolean()
-    open_for_applications = Boolean()
+    # The application windows of the policy's programmes; "open now" is decided at query time.
+    application_windows = DateRange()
     industries = Keyword()  # the criteria's industry codes, for facets
     areas = Keyword()  # the criteria's areas, for facets
     url_path = Keyword(index=False)

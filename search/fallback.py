@@ -14,9 +14,11 @@ import html
 import re
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from policies.in_force import in_force_filter, status_filter
 from policies.models import PolicyPage
+from policies.windows import open_filter
 
 from . import analysis
 from .queries import SearchParams
@@ -62,7 +64,8 @@ def database_search(params: SearchParams, today: datetime.date, last_page: bool 
     if "apply_free" in filters:
         policies = policies.filter(apply_free=True)
     if "open" in filters:
-        policies = policies.none()  # no programme is open until programmes exist
+        # A policy with two open programmes is found once.
+        policies = policies.filter(open_filter(timezone.now())).distinct()
     if "industry" in filters or "area" in filters:
         keep = []
         for pk, criteria in policies.values_list("pk", "criteria"):

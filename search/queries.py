@@ -56,7 +56,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from policies.in_force import STATUSES, in_force_clause, status_clause
+from policies.windows import open_clause
 
 from . import analysis
 
@@ -132,14 +135,16 @@ class Facet:
     field: str | None = None  # a terms facet over this keyword field
     size: int = 20
 
-    def clause(self, values: list[str], today: datetime.date) -> dict:
+    def clause(self, values: list[str], today: datetime.date, now: datetime.datetime) -> dict:
         if self.name == "industry":
             clauses = [industry_admits(v) for v in values]
         elif self.name == "area":
             clauses = [area_admits(v) for v in values]
         elif self.name == "status":
             clauses = [status_clause(v, today) for v in values]
-        elif self.name in ("open", "apply_free"):
+        elif self.name == "open":
+            clauses = [open_clause(self.field, now)]
+        elif self.name == "apply_free":
             clauses = [{"term": {self.field: True}}]
         else:
             return {"terms": {self.field: values}}
@@ -153,7 +158,8 @@ FACETS: dict[str, Facet] = {
     "industry": Facet("industry", "crit_industries"),
     "area": Facet("area", "crit_areas"),
     "status": Facet("status", "expiry_date"),
-    "open": Facet("open", "open_for_applications"),
+    # A programme's window is open now (decided when the search runs: policies.windows).
+    "open": Facet("open", "application_windows"),
     "apply_free": Facet("apply_free", "apply_free"),
 }
 
@@ -224,7 +230,8 @@ class SearchParams:
 
 
 class PolicyQuery:
-    """Builds the search request for ``params`` on ``today`` (Asia/Shanghai). See above."""
+    """Builds the search request for ``params`` on ``today`` (Asia/Shanghai) at ``now`` (the
+    moment application windows are judged at; the server's clock by default). See above."""
 
     def __init__(
         self,
@@ -234,9 +241,11 @@ class PolicyQuery:
         industry_codes=(),
         area_codes=(),
         suggest: bool = True,
+        now: datetime.datetime | None = None,
     ):
         self.params = params
         self.today = today
+        self.now = now or timezone.now()
         self.industry_codes = list(industry_codes)
         self.area_codes = list(area_codes)
         self.suggest = suggest
@@ -356,7 +365,7 @@ class PolicyQuery:
     # --- filters and facets -------------------------------------------------------------
     def filter_clauses(self, *, without: str | None = None) -> list[dict]:
         return [
-            FACETS[name].clause(values, self.today)
+            FACETS[name].clause(values, self.today, self.now)
             for name, values in self.params.filters.items()
             if name != without
         ]
@@ -375,7 +384,7 @@ class PolicyQuery:
                 "filters": {"filters": {v: status_clause(v, self.today) for v in STATUS_VALUES}}
             }
         elif facet.name in ("open", "apply_free"):
-            inner = {"filters": {"filters": {YES: {"term": {facet.field: True}}}}}
+            inner = {"filters": {"filters": {YES: facet.clause([YES], self.today, self.now)}}}
         else:
             inner = {"terms": {"field": facet.field, "size": facet.size}}
         others = self.filter_clauses(without=facet.name)

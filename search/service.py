@@ -346,6 +346,7 @@ def _database(params, today, departments, industries, areas, last_page) -> Searc
         "industry": [],
         "area": list(areas.items()),
         "status": [(v, str(label)) for v, label in STATUS_LABELS.items()],
+        "open": [(YES, str(SWITCH_LABELS["open"]))],
         "apply_free": [(YES, str(SWITCH_LABELS["apply_free"]))],
     }
     for name, values in options.items():
