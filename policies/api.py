@@ -13,6 +13,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from search.analysis import clean_query
+from search.queries import SearchParams, clean_filters
+from search.service import search_policies
+
+from .in_force import EXPIRED, IN_FORCE, UPCOMING
 from .models import Department, PolicyPage, PolicyType
 
 router = Router(tags=["policies"])
@@ -98,10 +103,6 @@ def _published():
 
 @router.get("/policies", response=PolicyList, summary="List and search published policies")
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
-    from search.analysis import clean_query
-    from search.queries import SearchParams, clean_filters
-    from search.service import search_policies
-
     raw: dict[str, list[str]] = {}
     if filters.department:
         name = clean_query(filters.department)  # no control characters reach the database
@@ -116,9 +117,9 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
     if filters.area:
         raw["area"] = [filters.area]
     if filters.in_force is True:
-        raw["status"] = ["in_force"]
+        raw["status"] = [IN_FORCE]
     elif filters.in_force is False:
-        raw["status"] = ["expired", "upcoming"]
+        raw["status"] = [EXPIRED, UPCOMING]
     params = SearchParams(
         q=filters.q,
         filters=clean_filters(raw, policy_types=PolicyType.values),

@@ -174,6 +174,16 @@ class CriterionKind:
     def restricts(self, value) -> bool:
         return value not in (None, ())
 
+    # --- the editor ---------------------------------------------------------------------
+    def form_field(self):
+        """The policy editor's form field (``crit_<key>`` on ``policies.forms.PolicyPageForm``)."""
+        raise NotImplementedError
+
+    def form_choices(self, current) -> list[tuple[str, str]] | None:
+        """The choices of the form field, read when the form is built (None: not a choice);
+        ``current`` is the policy's stored value."""
+        return None
+
     # --- Python -------------------------------------------------------------------------
     def check(self, value, facts, today: datetime.date) -> tuple[bool | None, str]:
         """(met, explanation) for the company's ``facts`` (``policies.matching.Facts``);

@@ -2,11 +2,11 @@
 
 ``KINDS`` is the registry, in the canonical order of the keys (the order of ``crit_keys``, of
 ``Criteria.restricted_keys`` and of the evaluator's explanations). To add a kind: write its
-class here and add it to ``KINDS`` (and to ``DESCRIPTION_ORDER``); add the fields it writes to
-the index mappings in ``search.documents`` (policies) and ``search.enterprise_index``
-(enterprises), the editor's form field in ``policies.forms`` and its panel on ``PolicyPage``.
-Everything else — parsing, the criteria object, the Python evaluator, the policy page,
-matching and reverse matching — reads the registry.
+class here and add it to ``KINDS`` (and to ``DESCRIPTION_ORDER``); declare the fields it
+writes in the index mappings of ``search.documents`` (policies) and ``search.enterprise_index``
+(enterprises), and place its form field (``crit_<key>``) on ``PolicyPage.eligibility_panels``.
+Everything else — parsing, the criteria object, the editor's form field, the Python evaluator,
+the policy page, matching and reverse matching — reads the registry.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from enterprises.models import Area, Industry, QualificationType
 from enterprises.reference import INDUSTRY_CODE_RE, SIZES
@@ -130,6 +131,23 @@ class Industries(CodeList):
 
     key = "industries"
 
+    def form_field(self):
+        return forms.MultipleChoiceField(
+            label=gettext_lazy("Industries (GB/T 4754)"),
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 10}),
+            help_text=gettext_lazy(
+                "A division admits every code under it (I65 admits I6513). "
+                "None selected: every industry."
+            ),
+        )
+
+    def form_choices(self, current):
+        choices = [(i.code, f"{i.code} {i.name_zh}") for i in Industry.objects.filter(active=True)]
+        known = {code for code, _label in choices}
+        # Deeper codes (C3973) imported under a known division stay selectable.
+        return choices + [(code, code) for code in current or [] if code not in known]
+
     def check_codes(self, codes, reference):
         problems = []
         for code in codes:
@@ -196,6 +214,17 @@ class Areas(CodeList):
 
     key = "areas"
 
+    def form_field(self):
+        return forms.MultipleChoiceField(
+            label=gettext_lazy("Areas of the zone"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=gettext_lazy("None selected: anywhere in the zone."),
+        )
+
+    def form_choices(self, current):
+        return [(a.code, a.name_zh) for a in Area.objects.all()]
+
     def check_codes(self, codes, reference):
         if reference is None:
             return []
@@ -239,6 +268,17 @@ class Sizes(CodeList):
     """Enterprise sizes (micro, small, medium, large), derived from industry, staff, revenue."""
 
     key = "sizes"
+
+    def form_field(self):
+        return forms.MultipleChoiceField(
+            label=gettext_lazy("Enterprise sizes"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=gettext_lazy("None selected: any size."),
+        )
+
+    def form_choices(self, current):
+        return [(code, zh) for code, zh, _en in SIZES]
 
     def check_codes(self, codes, reference):
         return [
@@ -285,6 +325,16 @@ class Sizes(CodeList):
 class Qualifications(CodeList):
     """Qualifications (a managed list) the company must hold valid today."""
 
+    label = ""
+
+    def form_field(self):
+        return forms.MultipleChoiceField(
+            label=self.label, required=False, widget=forms.CheckboxSelectMultiple
+        )
+
+    def form_choices(self, current):
+        return [(q.code, q.name_zh) for q in QualificationType.objects.all()]
+
     def check_codes(self, codes, reference):
         if reference is None:
             return []
@@ -319,6 +369,7 @@ class Qualifications(CodeList):
 
 class QualificationsAll(Qualifications):
     key = "qualifications_all"
+    label = gettext_lazy("Must hold all of")
 
     def check(self, value, facts, today):
         held = facts.held(today)
@@ -361,6 +412,7 @@ class QualificationsAll(Qualifications):
 
 class QualificationsAny(Qualifications):
     key = "qualifications_any"
+    label = gettext_lazy("Must hold at least one of")
 
     def check(self, value, facts, today):
         held = facts.held(today)
@@ -406,6 +458,14 @@ class MinYearsEstablished(WholeNumber):
     key = "min_years_established"
     upper = MAX_YEARS
 
+    def form_field(self):
+        return forms.IntegerField(
+            label=gettext_lazy("Established at least (years)"),
+            required=False,
+            min_value=0,
+            max_value=200,
+        )
+
     def check(self, value, facts, today):
         years = facts.years(today)
         if years is None:
@@ -447,6 +507,11 @@ class MinEmployees(WholeNumber):
     key = "min_employees"
     upper = MAX_EMPLOYEES
 
+    def form_field(self):
+        return forms.IntegerField(
+            label=gettext_lazy("At least (employees)"), required=False, min_value=0
+        )
+
     def check(self, value, facts, today):
         if facts.employees is None:
             return None, _("Add the number of employees to check this (at least %(n)d).") % {
@@ -483,6 +548,16 @@ class MinRdRatio(Amount):
 
     key = "min_rd_ratio"
     upper = Decimal(100)
+
+    def form_field(self):
+        return forms.DecimalField(
+            label=gettext_lazy("R&D expense at least (percent of revenue)"),
+            required=False,
+            min_value=0,
+            max_value=100,
+            decimal_places=2,
+            max_digits=5,
+        )
 
     def check(self, value, facts, today):
         ratio = facts.rd_ratio
@@ -524,6 +599,12 @@ class Revenue(Amount):
     """Annual revenue in 万元, compared in hundredths (fen of 万元)."""
 
     upper = MAX_WAN
+    label = ""
+
+    def form_field(self):
+        return forms.DecimalField(
+            label=self.label, required=False, min_value=0, decimal_places=2, max_digits=14
+        )
 
     def unknown(self):
         return None, _("Add your annual revenue to check this.")
@@ -540,6 +621,7 @@ class Revenue(Amount):
 
 class MinRevenue(Revenue):
     key = "min_revenue_wan"
+    label = gettext_lazy("Annual revenue at least (10,000 CNY)")
 
     def check(self, value, facts, today):
         if facts.revenue_wan is None:
@@ -571,6 +653,7 @@ class MinRevenue(Revenue):
 
 class MaxRevenue(Revenue):
     key = "max_revenue_wan"
+    label = gettext_lazy("Annual revenue at most (10,000 CNY)")
 
     def relate(self, values):
         low, high = values.get(MinRevenue.key), values.get(self.key)
@@ -613,6 +696,12 @@ class RequiresGoodCredit(Flag):
     """A good credit record (no serious dishonesty), as the company states it."""
 
     key = "requires_good_credit"
+
+    def form_field(self):
+        return forms.BooleanField(
+            label=gettext_lazy("Requires a good credit record (no serious dishonesty)"),
+            required=False,
+        )
 
     def check(self, value, facts, today):
         if facts.good_credit is None:
