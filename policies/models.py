@@ -91,7 +91,7 @@ class PolicyIndexPage(PortalPage):
         q = request.GET.get("q", "").strip()[:100]
         department = request.GET.get("department", "")
         policy_type = request.GET.get("type", "")
-        status = request.GET.get("status", "in_force")
+        status = request.GET.get("status", IN_FORCE)
         today = local_today()
         if q:
             policies = policies.filter(

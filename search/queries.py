@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from policies.in_force import STATUSES, in_force_clause, status_clause
+from policies.in_force import STATUSES, UPCOMING, in_force_clause, status_clause
 from policies.windows import open_clause
 
 from . import analysis
@@ -345,7 +345,7 @@ class PolicyQuery:
                     "query": query,
                     "functions": [
                         {"filter": self.in_force(), "weight": 3},
-                        {"filter": status_clause("upcoming", self.today), "weight": 2},
+                        {"filter": status_clause(UPCOMING, self.today), "weight": 2},
                     ],
                     "score_mode": "sum",
                     "boost_mode": "replace",

@@ -18,6 +18,7 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from enterprises.models import Area, Industry
+from policies.in_force import EXPIRED, IN_FORCE, UPCOMING
 from policies.models import Department, PolicyPage, PolicyType
 from zoneportal.clock import local_today
 
@@ -58,9 +59,9 @@ FACET_LABELS = {
     "apply_free": _("Apply-free"),
 }
 STATUS_LABELS = {
-    "in_force": _("In force"),
-    "expired": _("Expired"),
-    "upcoming": _("Not yet in force"),
+    IN_FORCE: _("In force"),
+    EXPIRED: _("Expired"),
+    UPCOMING: _("Not yet in force"),
 }
 SWITCH_LABELS = {"open": _("Open for applications"), "apply_free": _("Apply-free (免申即享)")}
 
