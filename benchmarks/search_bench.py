@@ -184,6 +184,13 @@ class _Tags:
         return self._items
 
 
+class _Programmes:
+    """No programmes: the generated policies have no application windows."""
+
+    def all(self):
+        return []
+
+
 class BenchPage:
     """A generated policy shaped like the ``PolicyPage`` attributes the document builder reads."""
 
@@ -199,6 +206,7 @@ class BenchPage:
         self.body = _Body(record.body)
         self.interpretation = record.interpretation
         self.tagged_items = _Tags(record.tags)
+        self.programmes = _Programmes()
         self.external_id = record.external_id
         self.document_number = record.document_number
         self.department = departments[record.department]
@@ -709,7 +717,7 @@ def build_breakdown(pages, figures, analysis) -> None:
 
 
 def _search_kwargs(body: dict) -> dict:
-    """The request as ``search.service._execute`` sends it."""
+    """The request as ``search.service.execute`` sends it."""
     body = dict(body)
     kwargs = {"from_": body.pop("from"), "source": body.pop("_source")}
     kwargs.update(body)
@@ -726,7 +734,7 @@ def _without_facet(aggs: dict, name: str) -> dict:
 
 def bench_search(client, long_client, alias, queries, today, industries, areas, figures) -> dict:
     from search.queries import FACETS_AGGREGATION, PolicyQuery, SearchParams
-    from search.service import _execute
+    from search.service import execute
 
     industry_codes = [code for code, _zh, _en in industries if len(code) == 3]
     area_codes = [code for code, _zh, _en in areas]
@@ -738,7 +746,7 @@ def bench_search(client, long_client, alias, queries, today, industries, areas, 
     errors = 0
     for query in queries:  # warm-up pass
         try:
-            _execute(client, build(query))
+            execute(client, build(query))
         except Exception:  # noqa: BLE001 - counted below in the timed pass
             errors += 1
     gc.collect()
@@ -751,7 +759,7 @@ def bench_search(client, long_client, alias, queries, today, industries, areas, 
         built = time.perf_counter()
         start = time.perf_counter()
         try:
-            response = _execute(client, build(query))
+            response = execute(client, build(query))
         except Exception as exc:  # noqa: BLE001 - a failed search counts at its wall time
             failures.append(f"{query.q!r}: {type(exc).__name__}")
             wall.append((time.perf_counter() - start) * 1000)
@@ -765,7 +773,7 @@ def bench_search(client, long_client, alias, queries, today, industries, areas, 
         zero += total == 0
         by_kind.setdefault(query.kind, []).append(elapsed)
     stats = summary(wall)
-    say("  wall (build + round trip, search.service._execute: _msearch of hits and facets):")
+    say("  wall (build + round trip, search.service.execute: _msearch of hits and facets):")
     say(f"                             {fmt_ms(stats)}")
     say(f"    of which building the query in Python: {fmt_ms(summary(builds))}")
     say(f"    Elasticsearch 'took':                  {fmt_ms(summary(took))}")

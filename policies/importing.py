@@ -28,7 +28,7 @@ from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.search.backends import get_search_backend
 from wagtail.signals import page_published
 
-from .criteria import Criteria, CriteriaError, ReferenceCodes, _to_decimal
+from .criteria import Criteria, CriteriaError, ReferenceCodes, to_decimal
 from .models import Department, PolicyIndexPage, PolicyPage, PolicyPageTag, PolicyType
 
 logger = logging.getLogger(__name__)
@@ -559,7 +559,7 @@ def _validate(record, reference):
     if amount is None:
         values["max_amount_wan"] = None
     else:
-        number = _to_decimal(amount) if not isinstance(amount, str) else None
+        number = to_decimal(amount) if not isinstance(amount, str) else None
         if number is None or number < 0 or number >= Decimal("10000000000"):
             problems.append(("max_amount_wan", _("must be a non-negative number")))
         else:

@@ -28,7 +28,9 @@ from zoneportal import bounds
 from zoneportal.clock import local_today
 
 from .criteria import Criteria, CriteriaError
+from .describe import describe_criteria
 from .forms import PolicyPageForm
+from .in_force import EXPIRED, IN_FORCE, in_force_filter, is_in_force, status_filter, status_on
 
 
 class Department(models.Model):
@@ -84,7 +86,7 @@ class PolicyIndexPage(PortalPage):
         q = request.GET.get("q", "").strip()[:100]
         department = request.GET.get("department", "")
         policy_type = request.GET.get("type", "")
-        status = request.GET.get("status", "in_force")
+        status = request.GET.get("status", IN_FORCE)
         today = local_today()
         if q:
             policies = policies.filter(
@@ -97,10 +99,8 @@ class PolicyIndexPage(PortalPage):
             policies = policies.filter(department_id=int(department))
         if policy_type in PolicyType.values:
             policies = policies.filter(policy_type=policy_type)
-        if status == "in_force":
-            policies = policies.in_force(today)
-        elif status == "expired":
-            policies = policies.filter(expiry_date__lt=today)
+        if status in (IN_FORCE, EXPIRED):
+            policies = policies.filter(status_filter(status, today))
         policies = policies.order_by("-effective_date", "-pk")
         context.update(
             {
@@ -122,10 +122,7 @@ class PolicyIndexPage(PortalPage):
 class PolicyPageQuerySet(PageQuerySet):
     def in_force(self, today=None):
         """Policies whose effective date has come and whose expiry (if any) has not passed."""
-        today = today or local_today()
-        return self.filter(effective_date__lte=today).filter(
-            Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-        )
+        return self.filter(in_force_filter(today or local_today()))
 
 
 PolicyPageManager = PageManager.from_queryset(PolicyPageQuerySet)
@@ -279,8 +276,6 @@ class PolicyPage(PortalPage):
         verbose_name_plural = _("policies")
 
     def get_context(self, request, *args, **kwargs):
-        from .describe import describe_criteria
-
         context = super().get_context(request, *args, **kwargs)
         context["criteria_lines"] = describe_criteria(self.parsed_criteria)
         programmes = list(self.programmes.all())
@@ -296,19 +291,11 @@ class PolicyPage(PortalPage):
         return Criteria.parse(self.criteria or {})
 
     def is_in_force(self, today=None) -> bool:
-        today = today or local_today()
-        if self.effective_date > today:
-            return False
-        return self.expiry_date is None or today <= self.expiry_date
+        return is_in_force(self.effective_date, self.expiry_date, today or local_today())
 
     @property
     def status(self) -> str:
-        today = local_today()
-        if self.effective_date > today:
-            return "upcoming"
-        if self.expiry_date is not None and self.expiry_date < today:
-            return "expired"
-        return "in_force"
+        return status_on(self.effective_date, self.expiry_date, local_today())
 
     def clean(self):
         super().clean()

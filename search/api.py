@@ -1,4 +1,4 @@
-"""``POST /api/v1/match``: the policies an enterprise's facts qualify for (docs/api.md, docs/matching.md).
+"""``POST /api/v1/match``: the policies an enterprise's facts qualify for (docs/api.md).
 
 No login is needed and nothing is stored. Every fact is optional; a missing fact makes the
 criteria that read it unknown. Invalid input is HTTP 422 naming the field and the reason (the

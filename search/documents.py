@@ -6,22 +6,21 @@ hosted cluster: standard and whitespace analysers, keyword, numeric, date, boole
 
 A policy's criteria are indexed as fields so that an enterprise's facts can be compiled into an
 ordinary query (see ``search.matching``). Each restriction is listed in ``crit_keys`` — the
-explicit "this criterion restricts" marker; a key absent from it means "no restriction". Money
-is stored in hundredths of 万元 and ratios in hundredths of a percent, as integers, so that
-comparisons are exact (the criteria allow at most two decimal places).
+explicit "this criterion restricts" marker; a key absent from it means "no restriction". The
+``crit_*`` fields are written by the criterion kinds (``policies.criteria.kinds``); the mapping
+below declares them. Money is stored in hundredths of 万元 and ratios in hundredths of a
+percent, as integers, so that comparisons are exact (the criteria allow at most two decimal
+places).
 """
 
 from __future__ import annotations
-
-import datetime
-import math
-from decimal import Decimal
 
 from django.conf import settings
 from elasticsearch.dsl import (
     Boolean,
     Completion,
     Date,
+    DateRange,
     Document,
     Integer,
     Keyword,
@@ -30,7 +29,8 @@ from elasticsearch.dsl import (
     Text,
 )
 
-OPEN_ENDED = datetime.date(9999, 12, 31)
+from policies.criteria import KINDS
+from policies.in_force import OPEN_ENDED  # noqa: F401  (the expiry of an open-ended policy)
 
 
 def index_name(kind: str) -> str:
@@ -71,7 +71,8 @@ class PolicyDocument(Document):
     effective_date = Date()
     expiry_date = Date()  # OPEN_ENDED when the policy has no expiry
     apply_free = Boolean()
-    open_for_applications = Boolean()
+    # The application windows of the policy's programmes; "open now" is decided at query time.
+    application_windows = DateRange()
     industries = Keyword()  # the criteria's industry codes, for facets
     areas = Keyword()  # the criteria's areas, for facets
     url_path = Keyword(index=False)
@@ -117,37 +118,10 @@ class PolicyDocument(Document):
         }
 
 
-def hundredths(value: Decimal) -> int:
-    """A criterion's amount (≤ 2 decimal places) as an exact integer of hundredths."""
-    return int(Decimal(value) * 100)
-
-
-def hundredths_floor(value: Decimal) -> int:
-    return math.floor(Decimal(value) * 100)
-
-
-def hundredths_ceil(value: Decimal) -> int:
-    return math.ceil(Decimal(value) * 100)
-
-
 def criteria_fields(criteria) -> dict:
-    """The ``crit_*`` fields of a policy document for a ``policies.criteria.Criteria``."""
-    fields = {"crit_keys": criteria.restricted_keys()}
-    fields["crit_industries"] = list(criteria.industries)
-    fields["crit_divisions"] = sorted({code[:3] for code in criteria.industries})
-    fields["crit_areas"] = list(criteria.areas)
-    fields["crit_sizes"] = list(criteria.sizes)
-    fields["crit_quals_all"] = list(criteria.qualifications_all)
-    fields["crit_quals_all_count"] = len(criteria.qualifications_all)
-    fields["crit_quals_any"] = list(criteria.qualifications_any)
-    if criteria.min_years_established is not None:
-        fields["crit_min_years"] = criteria.min_years_established
-    if criteria.min_rd_ratio is not None:
-        fields["crit_min_rd_bp"] = hundredths(criteria.min_rd_ratio)
-    if criteria.min_revenue_wan is not None:
-        fields["crit_min_revenue_cents"] = hundredths(criteria.min_revenue_wan)
-    if criteria.max_revenue_wan is not None:
-        fields["crit_max_revenue_cents"] = hundredths(criteria.max_revenue_wan)
-    if criteria.min_employees is not None:
-        fields["crit_min_employees"] = criteria.min_employees
+    """The ``crit_*`` fields of a policy document for a ``policies.criteria.Criteria``: the
+    restricting keys in ``crit_keys``, then the fields each criterion kind writes."""
+    fields: dict = {"crit_keys": criteria.restricted_keys()}
+    for kind in KINDS:
+        fields.update(kind.policy_fields(getattr(criteria, kind.key)))
     return fields

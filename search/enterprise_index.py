@@ -1,7 +1,8 @@
 """The enterprises index: the facts reverse matching ("policies find enterprises") reads.
 
 One document per company, built from the database (the truth) through the same ``Facts`` the
-Python evaluator uses, so both evaluators read the same values:
+Python evaluator uses, so both evaluators read the same values. Each criterion kind
+(``policies.criteria.kinds``) writes the fields it reads; the mapping below declares them:
 
 - ``industry`` and ``industry_prefixes`` (``I6513`` → ``I65``, ``I651``, ``I6513``): a policy
   code admits the company when it is one of its prefixes;
@@ -36,11 +37,10 @@ from elasticsearch.dsl import Boolean, Date, Document, Keyword, Long, MetaField,
 
 from enterprises.models import Enterprise, Qualification
 from notifications import outbox
+from policies.criteria import KINDS
 from policies.matching import Facts
 
 from . import indexing
-from .documents import hundredths_ceil, hundredths_floor
-from .matching import industry_prefixes
 from .registry import IndexKind, register
 
 # Policies find enterprises: the publish signal and its tasks live beside this index (importing
@@ -93,35 +93,11 @@ class EnterpriseDocument(Document):
 
 # --- documents ----------------------------------------------------------------------------
 def facts_document(facts: Facts, **extra) -> dict:
-    """The document source for a company's ``Facts`` (missing facts are left out)."""
+    """The document source for a company's ``Facts`` (missing facts are left out): the fields
+    each criterion kind reads (``policies.criteria.kinds``), plus ``extra``."""
     doc: dict = dict(extra)
-    if facts.industry:
-        doc["industry"] = facts.industry.upper()
-        doc["industry_prefixes"] = industry_prefixes(facts.industry)
-    if facts.area:
-        doc["area"] = facts.area
-    size = facts.size
-    if size:
-        doc["size"] = size
-    if facts.employees is not None:
-        doc["employees"] = facts.employees
-    if facts.revenue_wan is not None:
-        doc["revenue_cents"] = hundredths_floor(facts.revenue_wan)
-        doc["revenue_cents_ceil"] = hundredths_ceil(facts.revenue_wan)
-    ratio = facts.rd_ratio
-    if ratio is not None:
-        doc["rd_ratio_bp"] = hundredths_floor(ratio)
-    if facts.established is not None:
-        doc["established"] = facts.established.isoformat()
-    doc["quals_stated"] = facts.qualifications is not None
-    until: dict[str, str] = {}
-    for held in facts.qualifications or ():
-        date = held.valid_until.isoformat()
-        if until.get(held.code, "") < date:
-            until[held.code] = date
-    doc["qual_until"] = until
-    if facts.good_credit is not None:
-        doc["good_credit"] = facts.good_credit
+    for kind in KINDS:
+        doc.update(kind.enterprise_fields(facts))
     return doc
 
 

@@ -14,21 +14,14 @@ import html
 import re
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
+from policies.in_force import in_force_filter, status_filter
 from policies.models import PolicyPage
+from policies.windows import open_filter
 
 from . import analysis
 from .queries import SearchParams
-
-
-def _status_q(value: str, today: datetime.date) -> Q:
-    if value == "in_force":
-        return Q(effective_date__lte=today) & (
-            Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-        )
-    if value == "expired":
-        return Q(expiry_date__lt=today)
-    return Q(effective_date__gt=today)
 
 
 def query_terms(q: str) -> list[str]:
@@ -66,12 +59,13 @@ def database_search(params: SearchParams, today: datetime.date, last_page: bool 
     if "status" in filters:
         condition = Q()
         for value in filters["status"]:
-            condition |= _status_q(value, today)
+            condition |= status_filter(value, today)
         policies = policies.filter(condition)
     if "apply_free" in filters:
         policies = policies.filter(apply_free=True)
     if "open" in filters:
-        policies = policies.none()  # no programme is open until programmes exist
+        # A policy with two open programmes is found once.
+        policies = policies.filter(open_filter(timezone.now())).distinct()
     if "industry" in filters or "area" in filters:
         keep = []
         for pk, criteria in policies.values_list("pk", "criteria"):
@@ -92,7 +86,7 @@ def database_search(params: SearchParams, today: datetime.date, last_page: bool 
     elif params.sort == "expiring":
         policies = policies.annotate(
             in_force=Case(
-                When(_status_q("in_force", today), then=Value(1)),
+                When(in_force_filter(today), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )

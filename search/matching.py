@@ -29,83 +29,29 @@ from dataclasses import dataclass
 
 from elasticsearch.dsl import Q, Search
 
+from policies.criteria import KINDS
+from policies.criteria.base import MATCH_ALL
+from policies.in_force import in_force_clause
 from policies.matching import INELIGIBLE, STATUS_ORDER, Facts, status_of
 from zoneportal.clock import local_today
 
 from . import analysis
-from .documents import hundredths_ceil, hundredths_floor
 
 STATUS_WEIGHT = 10_000
 # The business scope is compared word by word with the segmented copies of these fields.
 SCOPE_FIELDS = ("title_seg", "summary_seg", "body_seg")
 MAX_SCOPE_CHARS = 2000
-NOTHING = Q("bool", must_not=[Q("match_all")])
-EVERYTHING = Q("match_all")
-
-
-def years_cutoff(today: datetime.date, years: int) -> datetime.date:
-    """The latest founding date that has completed ``years`` whole years on ``today``."""
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a common year
-        return today.replace(year=today.year - years, day=28)
-
-
-def industry_prefixes(code: str) -> list[str]:
-    """Policy codes that admit this company code: its prefixes of 3 or more characters."""
-    code = code.upper()
-    return [code[:n] for n in range(3, len(code) + 1)]
+EVERYTHING = Q(MATCH_ALL)
 
 
 def met_clauses(facts: Facts, today: datetime.date) -> dict[str, Q | None]:
-    """For each criterion, the query a policy matches when the fact meets it (None: unknown)."""
-    held = facts.held(today)
-    years = facts.years(today)
-    ratio = facts.rd_ratio
-    size = facts.size
+    """For each criterion, the query a policy matches when the fact meets it (None: unknown).
+
+    Each criterion kind contributes its own clause (``policies.criteria.kinds``)."""
     met: dict[str, Q | None] = {}
-    met["industries"] = (
-        Q("terms", crit_industries=industry_prefixes(facts.industry)) if facts.industry else None
-    )
-    met["areas"] = Q("term", crit_areas=facts.area) if facts.area else None
-    met["sizes"] = Q("term", crit_sizes=size) if size else None
-    if held is None:
-        met["qualifications_all"] = met["qualifications_any"] = None
-    elif not held:
-        met["qualifications_all"] = met["qualifications_any"] = NOTHING
-    else:
-        met["qualifications_all"] = Q(
-            "terms_set",
-            crit_quals_all={
-                "terms": sorted(held),
-                "minimum_should_match_field": "crit_quals_all_count",
-            },
-        )
-        met["qualifications_any"] = Q("terms", crit_quals_any=sorted(held))
-    met["min_years_established"] = (
-        Q("range", crit_min_years={"lte": years}) if years is not None else None
-    )
-    met["min_rd_ratio"] = (
-        Q("range", crit_min_rd_bp={"lte": hundredths_floor(ratio)}) if ratio is not None else None
-    )
-    if facts.revenue_wan is None:
-        met["min_revenue_wan"] = met["max_revenue_wan"] = None
-    else:
-        met["min_revenue_wan"] = Q(
-            "range", crit_min_revenue_cents={"lte": hundredths_floor(facts.revenue_wan)}
-        )
-        met["max_revenue_wan"] = Q(
-            "range", crit_max_revenue_cents={"gte": hundredths_ceil(facts.revenue_wan)}
-        )
-    met["min_employees"] = (
-        Q("range", crit_min_employees={"lte": facts.employees})
-        if facts.employees is not None
-        else None
-    )
-    if facts.good_credit is None:
-        met["requires_good_credit"] = None
-    else:
-        met["requires_good_credit"] = EVERYTHING if facts.good_credit else NOTHING
+    for kind in KINDS:
+        clause = kind.match_clause(facts, today)
+        met[kind.key] = None if clause is None else Q(clause)
     return met
 
 
@@ -116,15 +62,13 @@ def criterion_clauses(facts: Facts, today: datetime.date):
         restricted = Q("term", crit_keys=key)
         if met is None:
             unknowns[key] = Q("bool", filter=[restricted], _name=f"unknown:{key}")
-        elif met is not EVERYTHING:
+        elif met != EVERYTHING:
             fails[key] = Q("bool", filter=[restricted], must_not=[met], _name=f"fail:{key}")
     return fails, unknowns
 
 
 def in_force(today: datetime.date) -> Q:
-    return Q("range", effective_date={"lte": today.isoformat()}) & Q(
-        "range", expiry_date={"gte": today.isoformat()}
-    )
+    return Q(in_force_clause(today))
 
 
 def scope_words(scope: str) -> list[str]:

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from policies.in_force import EXPIRED, IN_FORCE, UPCOMING
 from policies.models import Department, PolicyPage, PolicyType
 from zoneportal import converters  # noqa: F401 - registers {id:…}
 
@@ -103,7 +104,6 @@ def _published():
 
 @router.get("/policies", response=PolicyList, summary="List and search published policies")
 def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
-
     raw: dict[str, list[str]] = {}
     if filters.department:
         name = clean_query(filters.department)  # no control characters reach the database
@@ -118,9 +118,9 @@ def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
     if filters.area:
         raw["area"] = [filters.area]
     if filters.in_force is True:
-        raw["status"] = ["in_force"]
+        raw["status"] = [IN_FORCE]
     elif filters.in_force is False:
-        raw["status"] = ["expired", "upcoming"]
+        raw["status"] = [EXPIRED, UPCOMING]
     params = SearchParams(
         q=filters.q,
         filters=clean_filters(raw, policy_types=PolicyType.values),

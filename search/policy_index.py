@@ -27,10 +27,12 @@ from django.utils import translation
 from wagtail.models import Page, PageLogEntry
 from wagtail.rich_text import get_text_for_indexing
 
+from policies.in_force import index_expiry
 from policies.models import PolicyPage
+from policies.windows import index_window
 
 from . import analysis
-from .documents import OPEN_ENDED, PolicyDocument, criteria_fields
+from .documents import PolicyDocument, criteria_fields
 from .registry import IndexKind, register
 
 KIND = "policies"
@@ -47,7 +49,7 @@ def policy_queryset():
         PolicyPage.objects.live()
         .public()
         .select_related("department")
-        .prefetch_related("tagged_items__tag")
+        .prefetch_related("tagged_items__tag", "programmes")
         .annotate(index_log_id=Subquery(_newest_log_id()))
         .order_by("pk")
     )
@@ -84,6 +86,13 @@ def body_text(page: PolicyPage) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
+def application_windows(page: PolicyPage) -> list[dict]:
+    """The windows of the policy's programmes (``date_range`` values), whether open or not:
+    the search decides "open now" when it runs (``policies.windows``)."""
+    windows = (index_window(p.opens_at, p.closes_at) for p in page.programmes.all())
+    return [window for window in windows if window is not None]
+
+
 def policy_document(page: PolicyPage) -> dict:
     """The document of one live policy page (``PolicyDocument``'s fields)."""
     criteria = page.parsed_criteria
@@ -112,10 +121,9 @@ def policy_document(page: PolicyPage) -> dict:
         "department_id": page.department_id,
         "policy_type": page.policy_type,
         "effective_date": page.effective_date.isoformat(),
-        "expiry_date": (page.expiry_date or OPEN_ENDED).isoformat(),
+        "expiry_date": index_expiry(page.expiry_date).isoformat(),
         "apply_free": page.apply_free,
-        # Programmes (申报项目) arrive with a later feature; until then nothing is open.
-        "open_for_applications": False,
+        "application_windows": application_windows(page),
         "industries": list(criteria.industries),
         "areas": list(criteria.areas),
         "url_path": url,

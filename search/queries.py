@@ -56,6 +56,11 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from policies.in_force import STATUSES, UPCOMING, in_force_clause, status_clause
+from policies.windows import open_clause
+
 from . import analysis
 
 # --- boosts -----------------------------------------------------------------------------
@@ -84,7 +89,7 @@ PHRASE_FIELDS = ["title", "summary", "interpretation", "body", "title_en", "summ
 CHARACTER_FIELDS = ["title", "summary", "title_en", "summary_en"]
 
 # --- public filter names ----------------------------------------------------------------
-STATUS_VALUES = ("in_force", "expired", "upcoming")
+STATUS_VALUES = STATUSES  # in force, expired, upcoming: the rule is policies.in_force
 YES = "1"
 SORTS = ("relevance", "newest", "expiring")
 PAGE_SIZE = 10
@@ -122,22 +127,6 @@ def area_admits(code: str) -> dict:
     return _admits("areas", "crit_areas", [code])
 
 
-def status_clause(value: str, today: datetime.date) -> dict:
-    day = today.isoformat()
-    if value == "in_force":
-        return {
-            "bool": {
-                "filter": [
-                    {"range": {"effective_date": {"lte": day}}},
-                    {"range": {"expiry_date": {"gte": day}}},
-                ]
-            }
-        }
-    if value == "expired":
-        return {"range": {"expiry_date": {"lt": day}}}
-    return {"range": {"effective_date": {"gt": day}}}  # upcoming
-
-
 @dataclass(frozen=True)
 class Facet:
     """A public filter: its name in URLs, how a value filters, how its counts are computed."""
@@ -146,14 +135,16 @@ class Facet:
     field: str | None = None  # a terms facet over this keyword field
     size: int = 20
 
-    def clause(self, values: list[str], today: datetime.date) -> dict:
+    def clause(self, values: list[str], today: datetime.date, now: datetime.datetime) -> dict:
         if self.name == "industry":
             clauses = [industry_admits(v) for v in values]
         elif self.name == "area":
             clauses = [area_admits(v) for v in values]
         elif self.name == "status":
             clauses = [status_clause(v, today) for v in values]
-        elif self.name in ("open", "apply_free"):
+        elif self.name == "open":
+            clauses = [open_clause(self.field, now)]
+        elif self.name == "apply_free":
             clauses = [{"term": {self.field: True}}]
         else:
             return {"terms": {self.field: values}}
@@ -167,7 +158,8 @@ FACETS: dict[str, Facet] = {
     "industry": Facet("industry", "crit_industries"),
     "area": Facet("area", "crit_areas"),
     "status": Facet("status", "expiry_date"),
-    "open": Facet("open", "open_for_applications"),
+    # A programme's window is open now (decided when the search runs: policies.windows).
+    "open": Facet("open", "application_windows"),
     "apply_free": Facet("apply_free", "apply_free"),
 }
 
@@ -238,7 +230,8 @@ class SearchParams:
 
 
 class PolicyQuery:
-    """Builds the search request for ``params`` on ``today`` (Asia/Shanghai). See above."""
+    """Builds the search request for ``params`` on ``today`` (Asia/Shanghai) at ``now`` (the
+    moment application windows are judged at; the server's clock by default). See above."""
 
     def __init__(
         self,
@@ -248,9 +241,11 @@ class PolicyQuery:
         industry_codes=(),
         area_codes=(),
         suggest: bool = True,
+        now: datetime.datetime | None = None,
     ):
         self.params = params
         self.today = today
+        self.now = now or timezone.now()
         self.industry_codes = list(industry_codes)
         self.area_codes = list(area_codes)
         self.suggest = suggest
@@ -338,7 +333,7 @@ class PolicyQuery:
         return {"bool": {"filter": [self.recall()], "should": self.relevance()}}
 
     def in_force(self) -> dict:
-        return status_clause("in_force", self.today)
+        return in_force_clause(self.today)
 
     def scored_query(self) -> dict:
         query = self.text_query()
@@ -350,7 +345,7 @@ class PolicyQuery:
                     "query": query,
                     "functions": [
                         {"filter": self.in_force(), "weight": 3},
-                        {"filter": status_clause("upcoming", self.today), "weight": 2},
+                        {"filter": status_clause(UPCOMING, self.today), "weight": 2},
                     ],
                     "score_mode": "sum",
                     "boost_mode": "replace",
@@ -370,7 +365,7 @@ class PolicyQuery:
     # --- filters and facets -------------------------------------------------------------
     def filter_clauses(self, *, without: str | None = None) -> list[dict]:
         return [
-            FACETS[name].clause(values, self.today)
+            FACETS[name].clause(values, self.today, self.now)
             for name, values in self.params.filters.items()
             if name != without
         ]
@@ -389,7 +384,7 @@ class PolicyQuery:
                 "filters": {"filters": {v: status_clause(v, self.today) for v in STATUS_VALUES}}
             }
         elif facet.name in ("open", "apply_free"):
-            inner = {"filters": {"filters": {YES: {"term": {facet.field: True}}}}}
+            inner = {"filters": {"filters": {YES: facet.clause([YES], self.today, self.now)}}}
         else:
             inner = {"terms": {"field": facet.field, "size": facet.size}}
         others = self.filter_clauses(without=facet.name)

@@ -7,8 +7,9 @@ company documents of ``search.enterprise_index``:
 - ``met``: the company's fact satisfies the criterion;
 - ``unknown``: the company's fact is missing (the field is absent from its document).
 
-A criterion fails for a company when it is neither met nor unknown. The statuses follow
-INTERFACES.md exactly as ``policies.matching.evaluate`` decides them (the agreement test
+A criterion fails for a company when it is neither met nor unknown; each criterion kind
+(``policies.criteria.kinds``) writes its two queries. The statuses follow the rules of
+docs/search.md exactly as ``policies.matching.evaluate`` decides them (the agreement test
 ``tests/test_reverse_agreement.py`` proves it against the real node):
 
 - eligible: every ``met`` clause matches (a pure filter, the fast path notifications use);
@@ -35,62 +36,16 @@ from policies.criteria import Criteria
 from policies.matching import ELIGIBLE, INELIGIBLE, NEAR, POSSIBLE, STATUS_ORDER, status_of
 from zoneportal.clock import local_today
 
-from .documents import hundredths
-from .matching import years_cutoff
-
 EVERYTHING = Q("match_all")
 
 
-def _absent(field: str) -> Q:
-    return Q("bool", must_not=[Q("exists", field=field)])
-
-
-def _valid(code: str, today: datetime.date) -> Q:
-    return Q("range", **{f"qual_until.{code}": {"gte": today.isoformat()}})
-
-
 def criterion_queries(criteria: Criteria, today: datetime.date) -> dict[str, tuple[Q, Q]]:
-    """For each restricted criterion (in canonical order): ``(met, unknown)`` queries."""
+    """For each restricted criterion (in canonical order): ``(met, unknown)`` queries, as its
+    kind (``policies.criteria.kinds``) writes them."""
     out: dict[str, tuple[Q, Q]] = {}
-    for key in criteria.restricted_keys():
-        if key == "industries":
-            met = Q("terms", industry_prefixes=[c.upper() for c in criteria.industries])
-            unknown = _absent("industry")
-        elif key == "areas":
-            met, unknown = Q("terms", area=list(criteria.areas)), _absent("area")
-        elif key == "sizes":
-            met, unknown = Q("terms", size=list(criteria.sizes)), _absent("size")
-        elif key == "qualifications_all":
-            met = Q("bool", filter=[_valid(c, today) for c in criteria.qualifications_all])
-            unknown = Q("bool", must_not=[Q("term", quals_stated=True)])
-        elif key == "qualifications_any":
-            met = Q(
-                "bool",
-                should=[_valid(c, today) for c in criteria.qualifications_any],
-                minimum_should_match=1,
-            )
-            unknown = Q("bool", must_not=[Q("term", quals_stated=True)])
-        elif key == "min_years_established":
-            cutoff = years_cutoff(today, criteria.min_years_established)
-            met = Q("range", established={"lte": cutoff.isoformat()})
-            unknown = _absent("established")
-        elif key == "min_rd_ratio":
-            met = Q("range", rd_ratio_bp={"gte": hundredths(criteria.min_rd_ratio)})
-            unknown = _absent("rd_ratio_bp")
-        elif key == "min_revenue_wan":
-            met = Q("range", revenue_cents={"gte": hundredths(criteria.min_revenue_wan)})
-            unknown = _absent("revenue_cents")
-        elif key == "max_revenue_wan":
-            met = Q("range", revenue_cents_ceil={"lte": hundredths(criteria.max_revenue_wan)})
-            unknown = _absent("revenue_cents_ceil")
-        elif key == "min_employees":
-            met = Q("range", employees={"gte": criteria.min_employees})
-            unknown = _absent("employees")
-        elif key == "requires_good_credit":
-            met, unknown = Q("term", good_credit=True), _absent("good_credit")
-        else:  # pragma: no cover - Criteria has no other keys
-            raise ValueError(f"unknown criterion {key}")
-        out[key] = (met, unknown)
+    for kind, value in criteria.restricted():
+        met, unknown = kind.reverse_clauses(value, today)
+        out[kind.key] = (Q(met), Q(unknown))
     return out
 
 

@@ -17,12 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
+from enterprises.models import Area, Industry
+from policies.in_force import EXPIRED, IN_FORCE, UPCOMING
 from policies.models import Department, PolicyPage, PolicyType
 from zoneportal.clock import local_today
 
 from . import analysis, fallback
 from .client import get_client
 from .documents import index_name
+from .models import SearchQuery
 from .queries import (
     FACETS,
     YES,
@@ -56,9 +59,9 @@ FACET_LABELS = {
     "apply_free": _("Apply-free"),
 }
 STATUS_LABELS = {
-    "in_force": _("In force"),
-    "expired": _("Expired"),
-    "upcoming": _("Not yet in force"),
+    IN_FORCE: _("In force"),
+    EXPIRED: _("Expired"),
+    UPCOMING: _("Not yet in force"),
 }
 SWITCH_LABELS = {"open": _("Open for applications"), "apply_free": _("Apply-free (免申即享)")}
 
@@ -133,8 +136,6 @@ class SearchResult:
 
 
 def _reference():
-    from enterprises.models import Area, Industry
-
     departments = {str(d.pk): d.display_name for d in Department.objects.all()}
     industries = {
         i.code: f"{i.code} {i.name}"
@@ -166,8 +167,6 @@ def search_policies(
         result = _database(params, today, departments, industries, areas, last_page)
     result.took_ms = int((time.monotonic() - started) * 1000)
     if log and params.q:
-        from .models import SearchQuery
-
         SearchQuery.objects.create(
             query=analysis.normalise(params.q)[:200],
             filters=params.filters,
@@ -184,7 +183,7 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {status}' if status else ''}"
 
 
-def _execute(client, builder: PolicyQuery) -> dict:
+def execute(client, builder: PolicyQuery) -> dict:
     """One search as two requests sent together (``_msearch``), which the node runs side by
     side: the hits (scored, highlighted) and the total with the facet counts (not scored).
     Answers what one request with both would (``PolicyQuery.to_dict()``): the same hits, total
@@ -227,7 +226,7 @@ def _explanation(node: dict | None, depth: int = 0, limit: int = 4) -> str:
 def _elasticsearch(params, today, departments, industries, areas, last_page) -> SearchResult:
     client = get_client()
     builder = PolicyQuery(params, today, industry_codes=industries, area_codes=areas)
-    response = _execute(client, builder)
+    response = execute(client, builder)
     total = response["hits"]["total"]["value"]
     page = params.page
     if last_page and not response["hits"]["hits"] and total and page > 1:
@@ -243,7 +242,7 @@ def _elasticsearch(params, today, departments, industries, areas, last_page) -> 
         builder = PolicyQuery(
             params, today, industry_codes=industries, area_codes=areas, suggest=False
         )
-        response = _execute(client, builder)
+        response = execute(client, builder)
     result = SearchResult(params=params, total=total, page=page)
     result.hits = _hydrate(response["hits"]["hits"])
     result.facets = _facets(
@@ -346,6 +345,7 @@ def _database(params, today, departments, industries, areas, last_page) -> Searc
         "industry": [],
         "area": list(areas.items()),
         "status": [(v, str(label)) for v, label in STATUS_LABELS.items()],
+        "open": [(YES, str(SWITCH_LABELS["open"]))],
         "apply_free": [(YES, str(SWITCH_LABELS["apply_free"]))],
     }
     for name, values in options.items():

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policies.criteria import Criteria
+from policies.criteria.base import industry_prefixes, years_cutoff
 from policies.matching import Facts, HeldQualification, evaluate
 from search.client import get_client
 from search.documents import OPEN_ENDED, PolicyDocument, criteria_fields
-from search.matching import compile_match, industry_prefixes, match, years_cutoff
+from search.matching import compile_match, match
 
 pytestmark = pytest.mark.django_db  # the explanations read the reference lists' names
 

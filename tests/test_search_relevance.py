@@ -178,7 +178,7 @@ def test_hits_and_facets_in_two_requests_answer_like_one(
     body["from_"] = body.pop("from")
     body["source"] = body.pop("_source")
     one = client.search(index=index, **body).body
-    two = service._execute(client, builder)
+    two = service.execute(client, builder)
 
     def hits(response):
         return [
@@ -205,4 +205,4 @@ def test_an_error_in_either_request_degrades_like_a_failed_search(monkeypatch):
 
     builder = PolicyQuery(SearchParams(q="研发"), local_today())
     with pytest.raises(service.SEARCH_ERRORS):
-        service._execute(Client(), builder)
+        service.execute(Client(), builder)

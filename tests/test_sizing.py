@@ -17,7 +17,12 @@ from enterprises.sizing import SIZE_ORDER, classify, load_table
     [
         # Industry (B, C, D): large needs BOTH 1,000 employees and 40,000 revenue.
         ("C39", 1000, 40000, "large"),
-        ("C39", 1500, 30000, "medium"),  # the standard's own example: either figure below → not large
+        (
+            "C39",
+            1500,
+            30000,
+            "medium",
+        ),  # the standard's own example: either figure below → not large
         ("C39", 999, 40000, "medium"),
         ("C39", 300, 2000, "medium"),
         ("C39", 299, 2000, "small"),
