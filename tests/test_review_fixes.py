@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from applications import notify, services, tasks
 from applications.models import Application
-from notifications import outbox
 from notifications import services as message_services
 from notifications.models import Notification, OutboxMessage
 from tests.factories import make_application, make_reviewer
+from tests.outbox_support import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,6 @@ def test_a_withdrawn_draft_is_not_shown_to_reviewers(client):
 
 def later(minutes):
     return timezone.now() + datetime.timedelta(minutes=minutes)
-
-
-def deliver(now=None):
-    """What the relay and the workers do over time: run the outbox until nothing is due."""
-    while outbox.dispatch(now=now):
-        pass
 
 
 def test_a_retried_event_still_sends_the_email_that_failed(monkeypatch):
