@@ -46,8 +46,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        verbose_name = _("in-app message")
+        verbose_name_plural = _("in-app messages")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
         ]
@@ -77,11 +77,11 @@ class NotificationPreference(models.Model):
     # Empty lists mean "all": policy types and department ids of interest for policy matches.
     policy_types = models.JSONField(_("policy types"), default=list, blank=True)
     department_ids = models.JSONField(_("departments"), default=list, blank=True)
-    policy_matches = models.BooleanField(_("tell me about new policies that fit"), default=True)
+    policy_matches = models.BooleanField(_("push me new policies that fit"), default=True)
 
     class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
+        verbose_name = _("message settings")
+        verbose_name_plural = _("message settings")
 
     def __str__(self):
         return f"{self.user}: {self.email}"
@@ -114,12 +114,12 @@ class PolicyMatchNotice(models.Model):
         verbose_name=_("enterprise"),
     )
     criteria_fingerprint = models.CharField(_("criteria fingerprint"), max_length=64)
-    created_at = models.DateTimeField(_("notified at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("pushed at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("policy match notice")
-        verbose_name_plural = _("policy match notices")
+        verbose_name = _("policy push")
+        verbose_name_plural = _("policy pushes")
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "enterprise", "criteria_fingerprint"],
