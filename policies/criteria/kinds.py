@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from enterprises.models import Area, Industry, QualificationType
 from enterprises.reference import INDUSTRY_CODE_RE, SIZES
+from zoneportal import bounds
 
 from .base import (
     MATCH_ALL,
@@ -43,7 +44,7 @@ SIZE_CODES = tuple(code for code, _zh, _en in SIZES)
 
 # Upper bounds that catch typing slips (an amount in yuan typed where 万元 is meant).
 MAX_YEARS = 200
-MAX_EMPLOYEES = 10_000_000
+MAX_EMPLOYEES = bounds.MAX_EMPLOYEES  # the same bound as a company's own figure
 MAX_WAN = Decimal("100000000")  # 1 trillion CNY
 
 
