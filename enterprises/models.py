@@ -9,7 +9,13 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zoneportal import bounds
+from zoneportal.clock import local_today
+
+from . import credit_code
+from .facts import completed_years, rd_ratio
 from .reference import INDUSTRY_CODE_RE
+from .sizing import classify
 
 
 class UserManager(BaseUserManager):
@@ -243,11 +249,6 @@ class Enterprise(models.Model):
         """Normalise the credit code and check every fact; each problem on its own field."""
         from django.core.exceptions import ValidationError
 
-        from zoneportal import bounds
-        from zoneportal.clock import local_today
-
-        from . import credit_code
-
         errors = {}
         try:
             self.credit_code = credit_code.validate(self.credit_code or "")
@@ -298,18 +299,15 @@ class Enterprise(models.Model):
     # --- derived facts ------------------------------------------------------------------
     @property
     def size(self) -> str | None:
-        from .sizing import classify
 
         return classify(self.industry_code, self.employees, self.revenue_wan)
 
     def years_established(self, today=None) -> int | None:
-        from .facts import completed_years
 
         return completed_years(self.established, today)
 
     @property
     def rd_ratio(self):
-        from .facts import rd_ratio
 
         return rd_ratio(self.rd_expense_wan, self.revenue_wan)
 
@@ -322,7 +320,6 @@ class Enterprise(models.Model):
         return self.verification_status == VerificationStatus.VERIFIED
 
     def valid_qualifications(self, today=None):
-        from zoneportal.clock import local_today
 
         today = today or local_today()
         return self.qualifications.filter(
@@ -462,8 +459,6 @@ class Qualification(models.Model):
 
     def clean(self):
         from django.core.exceptions import ValidationError
-
-        from zoneportal import bounds
 
         errors = {}
         if self.valid_from and self.valid_from < bounds.EARLIEST_DOCUMENT_DATE:

@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 from zoneportal.clock import ZONE, local_today
 
+from .models import HolidayCalendarDay
+
 logger = logging.getLogger(__name__)
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -62,7 +64,6 @@ class Calendar:
     @classmethod
     def load(cls) -> Calendar:
         """Read the whole calendar from the database in one query."""
-        from .models import HolidayCalendarDay
 
         holidays, workdays = [], []
         for day, kind in HolidayCalendarDay.objects.values_list("date", "kind"):

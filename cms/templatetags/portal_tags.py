@@ -2,6 +2,9 @@
 
 from django import template
 
+from cms.models import is_english
+from cms.navigation import breadcrumbs
+
 register = template.Library()
 
 
@@ -18,7 +21,6 @@ def bilingual(obj, field):
 @register.filter
 def block_bilingual(value, field):
     """A StructBlock value's field in the active language (``title`` / ``title_en``)."""
-    from cms.models import is_english
 
     if is_english() and value.get(f"{field}_en"):
         return value.get(f"{field}_en")
@@ -49,6 +51,5 @@ def unprefixed_path(context):
 @register.simple_tag(takes_context=True)
 def breadcrumb_items(context, page):
     """The page's ancestors for the breadcrumbs (cached until the next publish)."""
-    from cms.navigation import breadcrumbs
 
     return breadcrumbs(context.get("request"), page)
