@@ -11,7 +11,7 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from zoneportal.page_cache import invalidate_on_signal
+        from zoneportal.page_cache import invalidate_on_change, invalidate_on_signal
 
         from .models import NewsCategory, SiteContact
 
@@ -24,10 +24,14 @@ class CmsConfig(AppConfig):
         ):
             signal.connect(invalidate_on_signal, dispatch_uid=f"page_cache.page_{name}")
         post_delete.connect(invalidate_on_signal, sender=Page, dispatch_uid="page_cache.page")
-        for model in (NewsCategory, SiteContact):
+        # The site contacts row is created by the first request that renders the footer.
+        for model, receiver in (
+            (NewsCategory, invalidate_on_signal),
+            (SiteContact, invalidate_on_change),
+        ):
             for name, signal in (("saved", post_save), ("deleted", post_delete)):
                 signal.connect(
-                    invalidate_on_signal,
+                    receiver,
                     sender=model,
                     dispatch_uid=f"page_cache.{model.__name__}_{name}",
                 )

@@ -175,6 +175,13 @@ def invalidate_on_signal(sender=None, **kwargs) -> None:
     invalidate()
 
 
+def invalidate_on_change(sender=None, **kwargs) -> None:
+    """As ``invalidate_on_signal``, but not for a row just created: for rows that a request
+    creates as it renders the page (the site settings), which no cached page predates."""
+    if not kwargs.get("created"):
+        invalidate()
+
+
 def invalidate_pages_when_saved(model, name: str) -> None:
     """Forget every cached anonymous page whenever a ``model`` row is saved or deleted."""
     from django.db.models.signals import post_delete, post_save
