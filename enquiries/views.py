@@ -4,9 +4,11 @@ Enquiries are reached only through ``enterprises.access.scoped`` (another compan
 a 404, for staff too: they work in the admin) and changed only through ``services``.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -24,11 +26,30 @@ from .forms import AskForm, RateForm
 from .models import Enquiry, EnquiryState
 
 
-def _enquiry(request, pk) -> Enquiry:
-    queryset = access.scoped(
-        request.user, Enquiry.objects.select_related("enterprise", "department", "policy")
-    )
-    return get_object_or_404(queryset, pk=pk)
+def company_view(methods=("GET",)):
+    """Login, then the enquiry (``pk``) within the user's companies (else 404), then its
+    attachment (else 404), then the method (405): another company's is a 404 whatever the
+    method."""
+    allowed = list(methods) + (["HEAD"] if "GET" in methods else [])
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            queryset = access.scoped(
+                request.user, Enquiry.objects.select_related("enterprise", "department", "policy")
+            )
+            enquiry = get_object_or_404(queryset, pk=pk)
+            if "attachment_id" in kwargs:  # the attachment must be this enquiry's
+                kwargs["attachment_id"] = get_object_or_404(
+                    enquiry.attachments, pk=kwargs["attachment_id"]
+                )
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, enquiry, *args, **kwargs)
+
+        return never_cache(login_required(wrapper))
+
+    return decorator
 
 
 def _linked(request):
@@ -129,11 +150,8 @@ def stages(enquiry: Enquiry, events) -> list[dict]:
     return [{"key": k, "label": str(label), "done": reached[k]} for k, label in STAGES]
 
 
-@never_cache
-@login_required
-@require_GET
-def detail(request, pk):
-    enquiry = _enquiry(request, pk)
+@company_view(("GET",))
+def detail(request, enquiry):
     events = list(enquiry.events.select_related("to_department").all())
     return render(
         request,
@@ -152,11 +170,8 @@ def detail(request, pk):
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def rate(request, pk):
-    enquiry = _enquiry(request, pk)
+@company_view(("GET", "POST"))
+def rate(request, enquiry):
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,14 +208,9 @@ def rate(request, pk):
     )
 
 
-@never_cache
-@login_required
-@require_GET
-def attachment(request, pk, attachment_id):
-    enquiry = _enquiry(request, pk)
-    item = enquiry.attachments.filter(pk=attachment_id).first()
-    if item is None:
-        raise Http404
+@company_view(("GET",))
+def attachment(request, enquiry, attachment_id):
+    item = attachment_id  # looked up by ``company_view``
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     response["Content-Disposition"] = content_disposition("inline", item.original_name)
     return response
