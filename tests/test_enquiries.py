@@ -295,3 +295,32 @@ def test_the_performance_page_shows_totals_only_with_a_chart_and_csv(client, wor
     first = by_department[world["first"].name]
     assert first[:4] == ["2026-09", world["first"].name, "1", "1"]
     assert first[4:] == ["100.0", "4.0", "0.0", "1", "0"]
+
+
+def test_seed_demo_creates_enquiries_in_every_state(settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEMO_CONTENT_ALLOWED = True
+    call_command("seed_demo", stdout=io.StringIO())
+    states = set(Enquiry.objects.values_list("state", flat=True))
+    assert states == set(S.values)
+    assert Enquiry.objects.filter(rectified=True, state=S.CLOSED).exists()
+    assert Enquiry.objects.filter(events__action="supervise").exists()
+    assert Enquiry.objects.filter(events__action="approve_extension").exists()
+    rows = services_performance_rows()
+    assert sum(r["received"] for r in rows) == Enquiry.objects.count()
+    count = Enquiry.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Enquiry.objects.count() == count  # idempotent
+
+
+def services_performance_rows():
+    from enquiries import performance
+    from zoneportal.clock import local_today
+
+    rows = []
+    for year in {local_today().year, local_today().year - 1}:
+        rows += performance.table(str(year))["rows"]
+    return rows
