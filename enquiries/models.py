@@ -141,7 +141,19 @@ class Enquiry(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "department"]),
-            models.Index(fields=["submitted_at", "department"]),
+            # The performance page reads only these columns: an index-only scan per year.
+            models.Index(
+                fields=["submitted_at"],
+                include=[
+                    "department",
+                    "first_answered_at",
+                    "answered_on_time",
+                    "answer_working_days",
+                    "first_rating",
+                    "rectified",
+                ],
+                name="enquiry_performance_idx",
+            ),
         ]
 
     def __str__(self):

@@ -374,6 +374,8 @@ ENQUIRY_ACCEPT_DAYS = 1
 ENQUIRY_ANSWER_DAYS = {"policy": 5, "difficulty": 10, "complaint": 15}
 # Working days to rectify after a poor rating (不满意 or worse).
 ENQUIRY_RECTIFY_DAYS = 15
+# The public performance page's counts are recounted at most this often (seconds).
+ENQUIRY_PERFORMANCE_CACHE_SECONDS = 60
 
 # --- E-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="成都高新区企业服务门户 <noreply@localhost>")
