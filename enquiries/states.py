@@ -6,11 +6,13 @@ the enquiry's row lock) declared beside it. Every action's event is announced th
 outbox (``enquiries.notify_event``) in the same transaction. Nothing else changes an enquiry:
 ``services.transition`` looks the action up here and refuses anything not in the table.
 
-    submitted ─accept─> accepted ─answer─> answered ─rate─> closed
-        │  ^               │  ^                 │
-        │  └──route──┐     │  └─(rectified)─┐   └─rate (不满意 or worse, once)─> reopened
-        └─transfer─> transferred <─transfer─┘                                   │
-                                          reopened ─answer─> answered ─rate─> closed
+    submitted ──accept──> accepted ──answer──> answered ──rate──> closed
+      ^  │                 │   ^                   │
+      │  └──transfer──┐    │   └─answer─ reopened <┘ rate_and_reopen (first 不满意 or worse)
+    route             v    │
+      └──────── transferred <┘ transfer (the third one: back to the dispatcher)
+
+Extensions and 督办 keep the state and move the deadline.
 """
 
 from __future__ import annotations
