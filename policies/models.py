@@ -344,12 +344,14 @@ class PolicyAttachment(Orderable):
 
 
 class HolidayCalendarDay(models.Model):
-    """One day of the State Council's holiday calendar that differs from a plain week.
+    """A staff override of one day of the holiday calendar.
 
-    A ``holiday`` (法定节假日) is a day off even on a weekday; a ``workday`` (调休上班日) is a
-    make-up working day even on a Saturday or Sunday. Every other date is a working day from
-    Monday to Friday. Staff extend the calendar each year when 国务院办公厅 publishes it; a year
-    with no rows at all is treated as "weekends only" and flagged (see ``policies.workdays``).
+    The official calendar comes from the ``chinesecalendar`` package (see ``policies.workdays``);
+    a row here wins over it for its date. A ``holiday`` (法定节假日) is a day off even on a
+    weekday; a ``workday`` (调休上班日) is a make-up working day even on a Saturday or Sunday.
+    Staff add rows for a local day off, or for next year's notice before the package has it; a
+    year in neither is treated as "weekends only" and flagged. The 2025 and 2026 rows seeded by
+    migration 0006 agree with the package (``tests/test_workdays.py`` checks it).
     """
 
     class Kind(models.TextChoices):

@@ -4,6 +4,9 @@ POLICY_EDITORS = "政策编辑 Policy editors"
 POLICY_APPROVERS = "政策审核发布 Policy approvers"
 APPLICATION_REVIEWERS = "项目评审 Application reviewers"
 ENTERPRISE_VERIFIERS = "企业核验 Enterprise verifiers"
+ENQUIRY_HANDLERS = "诉求办理 Enquiry handlers"
+ENQUIRY_DISPATCHERS = "诉求分派 Enquiry dispatchers"
+ENQUIRY_SUPERVISORS = "督办 Enquiry supervisors"
 
 STAFF_GROUPS = (POLICY_EDITORS, POLICY_APPROVERS, APPLICATION_REVIEWERS, ENTERPRISE_VERIFIERS)
 

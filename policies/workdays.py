@@ -2,13 +2,16 @@
 
 A date is a working day when it is a Monday to Friday that is not a public holiday, or when it is
 an official make-up working day (even on a Saturday or Sunday). The holidays and make-up days come
-from ``HolidayCalendarDay`` rows that staff extend each year; load them once into a ``Calendar``
-and pass it to the functions below so a loop over many applications does not query per day.
+from the maintained ``chinesecalendar`` package (the State Council's notices, pinned exactly in
+pyproject.toml; upgrade it when the next year's notice is out), from ``FIRST_YEAR`` on. Staff may
+override single dates with ``HolidayCalendarDay`` rows (a local holiday, a notice published before
+the package caught up): a row wins over the package for its date. Load the calendar once into a
+``Calendar`` and pass it to the functions below so a loop over many items does not query per day.
 
-When a year has no rows in the calendar at all, its dates fall back to "weekends off, everything
-else on": the result may then be wrong by a few days. The calendar logs a warning once per such
-year and remembers it in ``Calendar.fallback_years``; ``promised_date`` returns the same fact as a
-flag so a page can mark a date as provisional until staff extend the calendar.
+When a year is neither in the package nor in the rows, its dates fall back to "weekends off,
+everything else on": the result may then be wrong by a few days. The calendar logs a warning once
+per such year and remembers it in ``Calendar.fallback_years``; ``promised_date`` returns the same
+fact as a flag so a page can mark a date as provisional until the package or staff catch up.
 
 All dates are local dates in Asia/Shanghai. A ``datetime`` passed in (e.g. an ``accepted_at``
 timestamp) is converted to its Asia/Shanghai date first.
@@ -21,11 +24,27 @@ import logging
 from collections.abc import Iterable
 from typing import NamedTuple
 
+import chinese_calendar
+
 from zoneportal.clock import ZONE, local_today
 
 from .models import HolidayCalendarDay
 
 logger = logging.getLogger(__name__)
+
+#: The portal counts no deadline before this year, so earlier years of the package are not loaded.
+FIRST_YEAR = 2025
+
+
+def _official_days() -> tuple[frozenset[datetime.date], frozenset[datetime.date], frozenset[int]]:
+    """Holidays, make-up working days and covered years from ``chinesecalendar``."""
+    holidays = frozenset(day for day in chinese_calendar.holidays if day.year >= FIRST_YEAR)
+    workdays = frozenset(day for day in chinese_calendar.workdays if day.year >= FIRST_YEAR)
+    years = frozenset(day.year for day in holidays | workdays)
+    return holidays, workdays, years
+
+
+OFFICIAL_HOLIDAYS, OFFICIAL_WORKDAYS, OFFICIAL_YEARS = _official_days()
 
 ONE_DAY = datetime.timedelta(days=1)
 SATURDAY = 5
@@ -63,12 +82,19 @@ class Calendar:
 
     @classmethod
     def load(cls) -> Calendar:
-        """Read the whole calendar from the database in one query."""
+        """The official calendar with the staff's overrides, read in one query."""
 
-        holidays, workdays = [], []
+        holidays, workdays = set(OFFICIAL_HOLIDAYS), set(OFFICIAL_WORKDAYS)
+        years = set(OFFICIAL_YEARS)
         for day, kind in HolidayCalendarDay.objects.values_list("date", "kind"):
-            (workdays if kind == HolidayCalendarDay.Kind.WORKDAY else holidays).append(day)
-        return cls(holidays, workdays)
+            if kind == HolidayCalendarDay.Kind.WORKDAY:
+                holidays.discard(day)
+                workdays.add(day)
+            else:
+                workdays.discard(day)
+                holidays.add(day)
+            years.add(day.year)
+        return cls(holidays, workdays, years)
 
     def covers(self, year: int) -> bool:
         return year in self.years

@@ -228,3 +228,31 @@ def test_holiday_calendar_admin_lists_and_filters(client):
         assert shown in content
     assert "2025年" not in content  # filtered by year
     assert "2026年2月16日" not in content  # filtered by kind: no holidays
+
+
+def test_the_official_calendar_comes_from_chinesecalendar_without_any_rows():
+    seeded = Calendar.load()
+    HolidayCalendarDay.objects.all().delete()
+    official = Calendar.load()
+    # The package alone gives the same 2025 and 2026 as the rows migration 0006 seeded.
+    assert official.holidays == seeded.holidays
+    assert official.workdays == seeded.workdays
+    assert official.years == {2025, 2026}
+    assert is_working_day(D(2026, 2, 14), official) is True  # make-up Saturday
+    assert is_working_day(D(2026, 10, 5), official) is False  # National Day
+    assert add_working_days(D(2025, 9, 22), 15, official) == D(2025, 10, 17)
+
+
+def test_a_staff_row_overrides_the_official_calendar():
+    HolidayCalendarDay.objects.all().delete()
+    # Staff turn an official holiday into a working day, and a make-up day into a holiday.
+    HolidayCalendarDay.objects.create(
+        date=D(2026, 10, 7), kind=HolidayCalendarDay.Kind.WORKDAY, name="测试上班"
+    )
+    HolidayCalendarDay.objects.create(
+        date=D(2026, 10, 10), kind=HolidayCalendarDay.Kind.HOLIDAY, name="测试放假"
+    )
+    calendar = Calendar.load()
+    assert is_working_day(D(2026, 10, 7), calendar) is True
+    assert is_working_day(D(2026, 10, 10), calendar) is False
+    assert is_working_day(D(2026, 10, 6), calendar) is False  # the rest of the package stands

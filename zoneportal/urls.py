@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("enterprise/", include("enterprises.urls")),
     path("enterprise/messages/", include("notifications.urls")),
     path("applications/", include("applications.urls")),
+    path("enquiries/", include("enquiries.urls")),
     path("notices/approvals/", include("applications.public_urls")),
     path("", include("search.match_urls")),
     path("", include("search.urls")),

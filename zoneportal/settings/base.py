@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "notifications",
     "applications",
     "certificates",
+    "enquiries",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -360,7 +361,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.daily",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Enquiries due within a working day or overdue are flagged; the handlers are told.
+    "daily-enquiries": {
+        "task": "enquiries.daily",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }
+
+# --- Enquiries (诉求) ----------------------------------------------------------------------
+# Working days to accept an enquiry, and to answer it by kind (from acceptance).
+ENQUIRY_ACCEPT_DAYS = 1
+ENQUIRY_ANSWER_DAYS = {"policy": 5, "difficulty": 10, "complaint": 15}
+# Working days to rectify after a poor rating (不满意 or worse).
+ENQUIRY_RECTIFY_DAYS = 15
+# The public performance page's counts are recounted at most this often (seconds).
+ENQUIRY_PERFORMANCE_CACHE_SECONDS = 60
 
 # --- E-mail -----------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="成都高新区企业服务门户 <noreply@localhost>")

@@ -48,17 +48,23 @@ from cms.models import (
     SiteContact,
     StandardPage,
 )
+from enquiries import services as enquiry_services
+from enquiries.models import DepartmentHandler, Enquiry
 from enterprises.credit_code import check_character
 from enterprises.models import Area, Qualification, QualificationType, VerificationStatus
 from enterprises.services import register_enterprise
 from policies.importing import ImportFileError, import_policies
-from policies.models import ExclusivityGroup, PolicyIndexPage, PolicyPage
+from policies.models import Department, ExclusivityGroup, PolicyIndexPage, PolicyPage
 from policies.roles import (
     APPLICATION_REVIEWERS,
+    ENQUIRY_DISPATCHERS,
+    ENQUIRY_HANDLERS,
+    ENQUIRY_SUPERVISORS,
     ENTERPRISE_VERIFIERS,
     POLICY_APPROVERS,
     POLICY_EDITORS,
 )
+from zoneportal.clock import local_today
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_PASSWORD = "zone-demo-2026"  # noqa: S105 - the published password of demo accounts
@@ -73,7 +79,11 @@ ACCOUNTS = [
     ("approver@demo.zoneportal.cn", "演示政策审核 Demo approver", POLICY_APPROVERS),
     ("reviewer@demo.zoneportal.cn", "演示项目评审 Demo reviewer", APPLICATION_REVIEWERS),
     ("verifier@demo.zoneportal.cn", "演示企业核验 Demo verifier", ENTERPRISE_VERIFIERS),
+    ("handler@demo.zoneportal.cn", "演示诉求承办 Demo enquiry handler", ENQUIRY_HANDLERS),
+    ("dispatcher@demo.zoneportal.cn", "演示诉求分派 Demo dispatcher", ENQUIRY_DISPATCHERS),
+    ("supervisor@demo.zoneportal.cn", "演示督办 Demo supervisor", ENQUIRY_SUPERVISORS),
 ]
+HANDLER_EMAIL = "handler@demo.zoneportal.cn"
 
 OUTCOMES = ("created", "updated", "unchanged")
 
@@ -133,6 +143,7 @@ class Command(BaseCommand):
             site = self.seed_site(tally)
             accounts = self.seed_accounts(tally, password)
             accounts.append(self.seed_company(tally, password))
+            self.seed_enquiries(tally)
 
         if tally.changed:
             self.stdout.write(self.style.SUCCESS("Demo content loaded:"))
@@ -394,6 +405,86 @@ class Command(BaseCommand):
         enterprise.save(update_fields=["verification_status", "verified_at"])
         tally.add("accounts", "created")
         return AccountRow(COMPANY_EMAIL, COMPANY_ROLE, password)
+
+    # --- enquiries --------------------------------------------------------------------------
+    def seed_enquiries(self, tally: Tally) -> None:
+        """Enquiries of the demo company in every state, so the performance page is not empty.
+
+        The demo handler handles the department of the first demo policy; everything moves
+        through ``enquiries.services`` with dates in the past, as if it had happened.
+        """
+        User = get_user_model()
+        asker = User.objects.get(email__iexact=COMPANY_EMAIL)
+        enterprise = asker.memberships.get().enterprise
+        if Enquiry.objects.filter(enterprise=enterprise).exists():
+            tally.add("enquiries", "unchanged")
+            return
+        policy = PolicyPage.objects.live().filter(department__isnull=False).order_by("pk").first()
+        other = Department.objects.exclude(pk=policy.department_id).order_by("pk").first()
+        handler = User.objects.get(email__iexact=HANDLER_EMAIL)
+        DepartmentHandler.objects.get_or_create(department=policy.department, user=handler)
+        DepartmentHandler.objects.get_or_create(department=other, user=handler)
+        dispatcher = User.objects.get(email__iexact="dispatcher@demo.zoneportal.cn")
+        supervisor = User.objects.get(email__iexact="supervisor@demo.zoneportal.cn")
+        now = timezone.now()
+
+        def ask(days_ago, kind, subject, text, linked=True):
+            return enquiry_services.ask(
+                enterprise,
+                by=asker,
+                kind=kind,
+                subject=subject,
+                text=text,
+                policy=policy if linked else None,
+                faq_consent=True,
+                now=now - datetime.timedelta(days=days_ago),
+            )
+
+        def move(enquiry, action, days_ago, by=handler, **kwargs):
+            when = now - datetime.timedelta(days=days_ago)
+            return enquiry_services.transition(enquiry, action, by=by, now=when, **kwargs)
+
+        def rate(enquiry, rating, comment=""):
+            return enquiry_services.rate(enquiry, by=asker, rating=rating, comment=comment)
+
+        ask(0, "difficulty", "办公用房租金补贴何时到账", "我司去年申请的租金补贴尚未到账。", False)
+        ask(1, "policy", "研发费用加计扣除与区级补贴能否叠加", "请问两项政策是否可以同时享受？")
+        e = ask(6, "policy", "高企认定奖励的申报材料", "审计报告是否必须由区内事务所出具？")
+        move(e, "accept", 5)
+        e = ask(8, "difficulty", "人才公寓申请进度", "人才公寓申请提交两周仍无回复。")
+        move(e, "accept", 7)
+        move(e, "transfer", 6, department=other, comment="人才住房由该部门负责。")
+        e = ask(20, "policy", "首台套奖励的认定口径", "首台套的“首”以何时为准？")
+        move(e, "accept", 19)
+        move(e, "answer", 15, comment="以首次销售合同签订日期为准，详见政策第五条。")
+        e = ask(40, "complaint", "窗口办理时间过长", "上月在政务中心办理备案等待了两个小时。")
+        move(e, "accept", 39)
+        move(e, "answer", 30, comment="已调整窗口排班，高峰时段增开两个窗口。")
+        rate(e, 2, "希望能预约办理。")
+        e = ask(60, "policy", "专精特新奖励的金额", "奖励金额是否按认定等级区分？")
+        move(e, "accept", 59)
+        move(e, "answer", 55, comment="按国家级、省级分档奖励，标准见政策第三条。")
+        rate(e, 5, "答复清楚。")
+        e = ask(90, "difficulty", "厂房消防验收咨询", "改建厂房的消防验收应向哪个部门申请？")
+        move(e, "route", 89, by=dispatcher, department=policy.department)
+        move(e, "accept", 88)
+        move(e, "request_extension", 80, comment="需与消防部门会商。", days=5)
+        move(e, "approve_extension", 79, by=supervisor)
+        move(e, "answer", 70, comment="请通过工程建设项目审批系统申请，我们已与消防部门确认流程。")
+        rate(e, 1, "没有说明办理时限。")
+        move(e, "answer", 60, comment="补充说明：受理后 15 个工作日内完成验收。")
+        rate(e, 4)
+        e = ask(30, "complaint", "补贴拨付延迟", "补贴公示结束已一个月仍未拨付。")
+        move(e, "accept", 29)
+        move(
+            e,
+            "supervise",
+            3,
+            by=supervisor,
+            comment="请尽快核实拨付进度并答复企业。",
+            due_date=local_today() + datetime.timedelta(days=7),
+        )
+        tally.add("enquiries", "created", Enquiry.objects.filter(enterprise=enterprise).count())
 
     # --- accounts ---------------------------------------------------------------------------
     def seed_accounts(self, tally: Tally, password: str) -> list[AccountRow]:

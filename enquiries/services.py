@@ -1,0 +1,248 @@
+"""Everything that changes an enquiry goes through here.
+
+* ``ask``: a member of a company asks; the tracking number and the receipt at once, routed to
+  the linked policy's (or programme's) department, else to the dispatcher;
+* ``transition``: any action of the table in ``states`` under a row lock, with its event and the
+  announcement written to the outbox in the same transaction;
+* ``rate``: the asker's rating picks ``rate`` or, for a first poor rating, ``rate_and_reopen``;
+* ``flag_due``: the daily flags (due within a working day, overdue).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enterprises.uploads import validate_upload
+from notifications import outbox
+from policies.workdays import Calendar, add_working_days, as_local_date
+from zoneportal.clock import local_today
+
+from . import rules, states
+from .models import Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryKind, EnquiryState
+from .rules import EnquiryError
+
+S = EnquiryState
+R = EnquiryEvent.Role
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx")
+
+
+def _announce(event: EnquiryEvent) -> None:
+    outbox.enqueue("enquiries.notify_event", event_id=event.pk)
+
+
+def routed_department(policy=None, programme=None, application=None):
+    """The linked policy's issuing department, if any: else the dispatcher triages."""
+    if application is not None:
+        programme = programme or application.programme
+    if programme is not None:
+        policy = policy or programme.page
+    if policy is not None and policy.department_id:
+        return policy.department
+    return None
+
+
+def ask(
+    enterprise,
+    *,
+    by,
+    kind: str,
+    subject: str,
+    text: str,
+    policy=None,
+    programme=None,
+    application=None,
+    attachments=(),
+    faq_consent: bool = False,
+    now: datetime.datetime | None = None,
+) -> Enquiry:
+    """A new enquiry with its tracking number, routed, and its first event (the receipt)."""
+    rules.member(enterprise, by)
+    subject, text = (subject or "").strip(), (text or "").strip()
+    if kind not in EnquiryKind.values:
+        raise EnquiryError(_("Choose the kind of enquiry."), code="kind")
+    if not subject or not text:
+        raise EnquiryError(_("Write a subject and your question."), code="text")
+    if len(subject) > 100 or len(text) > rules.MAX_TEXT_CHARS:
+        raise EnquiryError(
+            _("The subject is at most 100 characters and the text at most %(n)s.")
+            % {"n": rules.MAX_TEXT_CHARS},
+            code="too_long",
+        )
+    if application is not None and application.enterprise_id != enterprise.pk:
+        raise EnquiryError(_("That application is not your company's."), code="forbidden")
+    if len(attachments) > rules.MAX_ATTACHMENTS:
+        raise EnquiryError(
+            _("Attach at most %(n)s files.") % {"n": rules.MAX_ATTACHMENTS}, code="file"
+        )
+    kinds = []
+    for upload in attachments:
+        try:
+            kinds.append(
+                validate_upload(
+                    upload, allowed=ATTACHMENT_KINDS, max_bytes=rules.MAX_ATTACHMENT_BYTES
+                )
+            )
+        except ValidationError as exc:
+            raise EnquiryError(" ".join(exc.messages), code="file") from exc
+    now = now or timezone.now()
+    department = routed_department(policy, programme, application)
+    with transaction.atomic():
+        enquiry = Enquiry.objects.create(
+            number=rules.next_number(now),
+            kind=kind,
+            enterprise=enterprise,
+            asker=by,
+            policy=policy,
+            programme=programme,
+            application=application,
+            department=department,
+            subject=subject,
+            text=text,
+            faq_consent=faq_consent,
+            submitted_at=now,
+            accept_due=add_working_days(as_local_date(now), settings.ENQUIRY_ACCEPT_DAYS),
+        )
+        for upload, kind_ in zip(attachments, kinds, strict=True):
+            attachment = EnquiryAttachment(
+                enquiry=enquiry,
+                original_name=(upload.name or "attachment")[-255:],
+                content_type=kind_.content_type,
+                size=upload.size,
+            )
+            upload.seek(0)
+            attachment.file.save(upload.name or "attachment", upload, save=False)
+            attachment.save()
+        event = EnquiryEvent.objects.create(
+            enquiry=enquiry,
+            action="submit",
+            to_state=S.SUBMITTED,
+            actor=by,
+            role=R.ASKER,
+            to_department=department,
+            due_date=enquiry.accept_due,
+        )
+        _announce(event)
+    return enquiry
+
+
+def check_actor(enquiry: Enquiry, action: states.Action, by) -> None:
+    allowed = {
+        R.ASKER: lambda: by is not None and enquiry.enterprise.memberships.filter(user=by).exists(),
+        R.HANDLER: lambda: rules.may_handle(by, enquiry),
+        R.DISPATCHER: lambda: rules.is_dispatcher(by),
+        R.SUPERVISOR: lambda: rules.is_supervisor(by),
+        R.SYSTEM: lambda: by is None,
+    }[action.role]()
+    if not allowed:
+        raise EnquiryError(_("You may not do this to this enquiry."), code="forbidden")
+
+
+@dataclass
+class Outcome:
+    enquiry: Enquiry
+    event: EnquiryEvent
+
+
+def transition(
+    enquiry: Enquiry,
+    action_name: str,
+    *,
+    by,
+    comment: str = "",
+    department=None,
+    due_date: datetime.date | None = None,
+    days: int | None = None,
+    rating: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Outcome:
+    action = states.ACTIONS.get(action_name)
+    if action is None:
+        raise EnquiryError(_("There is no such action."), code="illegal")
+    comment = (comment or "").strip()
+    if len(comment) > rules.MAX_COMMENT_CHARS * 2:
+        raise EnquiryError(_("The text is too long."), code="too_long")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Enquiry.objects.select_for_update(of=("self",))
+            .select_related("enterprise", "department")
+            .get(pk=enquiry.pk)
+        )
+        check_actor(locked, action, by)
+        if locked.state not in action.sources:
+            raise EnquiryError(
+                _("An enquiry that is %(state)s cannot be “%(action)s”.")
+                % {"state": locked.get_state_display(), "action": action.label},
+                code="illegal",
+            )
+        from_state = locked.state
+        move = states.Move(locked, by, now, comment, department, due_date, days, rating)
+        if action.effect is not None:
+            action.effect(move)
+        if action.target is not None:
+            locked.state = action.target
+        locked.version += 1
+        locked.save()
+        event = EnquiryEvent.objects.create(
+            enquiry=locked,
+            action=action.name,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=by,
+            role=action.role,
+            comment=comment,
+            **(move.event or {}),
+        )
+        _announce(event)
+    return Outcome(locked, event)
+
+
+def rate(enquiry: Enquiry, *, by, rating: int, comment: str = "") -> Outcome:
+    """The asker's rating: a first 不满意 or worse reopens the enquiry for rectification."""
+    fresh = Enquiry.objects.get(pk=enquiry.pk)
+    name = "rate_and_reopen" if states.may_reopen(fresh, rating or 5) else "rate"
+    return transition(enquiry, name, by=by, rating=rating, comment=comment)
+
+
+def current_due(enquiry: Enquiry) -> datetime.date | None:
+    """The date the enquiry waits for now: acceptance, the answer, or the rectification."""
+    if enquiry.state == S.REOPENED:
+        return enquiry.rectify_due
+    if enquiry.state in (S.SUBMITTED, S.TRANSFERRED) and enquiry.due_date is None:
+        return enquiry.accept_due
+    if enquiry.state in states.OPEN:
+        return enquiry.due_date
+    return None
+
+
+DUE_SOON, OVERDUE = "due_soon", "overdue"
+
+
+def flag_due(today: datetime.date | None = None) -> dict:
+    """Flag open enquiries due within one working day, and overdue ones (daily).
+
+    Returns the ids newly flagged per flag, for the task to tell the departments.
+    """
+    today = today or local_today()
+    calendar = Calendar.load()
+    soon_until = add_working_days(today, 1, calendar)
+    newly = {DUE_SOON: [], OVERDUE: []}
+    for enquiry in Enquiry.objects.filter(state__in=states.OPEN).only(
+        "pk", "state", "due_date", "accept_due", "rectify_due", "flag"
+    ):
+        due = current_due(enquiry)
+        flag = ""
+        if due is not None and due < today:
+            flag = OVERDUE
+        elif due is not None and due <= soon_until:
+            flag = DUE_SOON
+        if flag != enquiry.flag:
+            Enquiry.objects.filter(pk=enquiry.pk).update(flag=flag)
+            if flag:
+                newly[flag].append(enquiry.pk)
+    return newly

@@ -1,0 +1,50 @@
+"""The staff side of enquiries (诉求办理) in the Wagtail admin, and the handlers snippet."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import pgettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from zoneportal import converters  # noqa: F401 - registers <id:…>
+
+from . import admin_views, rules
+from .models import DepartmentHandler
+
+admin_urls = [
+    path("", admin_views.queue, name="queue"),
+    path("route/", admin_views.bulk_route, name="bulk_route"),
+    path("<id:pk>/", admin_views.detail, name="detail"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_enquiry_urls():
+    return [path("enquiries/", include((admin_urls, "enquiry_admin"), namespace="enquiry_admin"))]
+
+
+class EnquiryMenuItem(MenuItem):
+    def is_shown(self, request):
+        return rules.is_enquiry_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_enquiry_menu_item():
+    return EnquiryMenuItem(
+        pgettext_lazy("admin menu", "Enquiries"),
+        reverse("enquiry_admin:queue"),
+        name="enquiries",
+        icon_name="help",
+        order=270,
+    )
+
+
+class DepartmentHandlerViewSet(SnippetViewSet):
+    model = DepartmentHandler
+    icon = "group"
+    menu_label = pgettext_lazy("admin menu", "Enquiry handlers")
+    list_display = ["department", "user"]
+
+
+register_snippet(DepartmentHandlerViewSet)
