@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='enquiry',
-            index=models.Index(fields=['submitted_at'], include=('department', 'first_answered_at', 'answered_on_time', 'answer_working_days', 'first_rating', 'rectified'), name='enquiry_performance_idx'),
+            index=models.Index(fields=['submitted_at'], name='enquiry_performance_idx'),
         ),
     ]
