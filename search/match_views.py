@@ -9,16 +9,62 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from enterprises import access
-from policies.matching import Facts
+from policies.matching import ELIGIBLE, NEAR, POSSIBLE, Facts
 
 from . import match_service
 from .match_forms import CalculatorForm
+
+# Results per page. The eligible and possibly eligible policies are one list (eligible first,
+# ``?page=``); the near misses are a second list with its own pages (``?near_page=``).
+PER_PAGE = 20
+
+
+def paged_results(request, outcome: match_service.MatchOutcome | None) -> dict:
+    """The template context for the results: totals per status over every result, and only
+    this page's results, grouped by status (rendering hundreds of explained cards made the page
+    hundreds of kilobytes and hundreds of milliseconds)."""
+    if outcome is None:
+        return {"outcome": None}
+    fits = [r for r in outcome.results if r.status in (ELIGIBLE, POSSIBLE)]
+    near = [r for r in outcome.results if r.status == NEAR]
+    fits_page = Paginator(fits, PER_PAGE).get_page(request.GET.get("page"))
+    near_page = Paginator(near, PER_PAGE).get_page(request.GET.get("near_page"))
+    counts = outcome.counts
+    groups = []
+    for status, page, results in (
+        (ELIGIBLE, fits_page, [r for r in fits_page if r.status == ELIGIBLE]),
+        (POSSIBLE, fits_page, [r for r in fits_page if r.status == POSSIBLE]),
+        (NEAR, near_page, list(near_page)),
+    ):
+        if results:
+            groups.append(
+                {
+                    "status": status,
+                    "label": match_service.STATUS_LABELS[status],
+                    "results": results,
+                    "total": counts[status],
+                    # The page links go after the last group shown from each list.
+                    "page_obj": page,
+                    "page_param": "near_page" if status == NEAR else "page",
+                }
+            )
+    for index, group in enumerate(groups):
+        # The number of the group's first result within its status (the list's "start").
+        before = sum(
+            len(g["results"]) for g in groups[:index] if g["page_obj"] is group["page_obj"]
+        )
+        skipped = counts[ELIGIBLE] if group["status"] == POSSIBLE else 0
+        group["start"] = group["page_obj"].start_index() + before - skipped
+        following = groups[index + 1] if index + 1 < len(groups) else None
+        group["paginate"] = following is None or following["page_obj"] is not group["page_obj"]
+    return {"outcome": outcome, "counts": counts, "groups": groups}
 
 
 @require_GET
@@ -40,7 +86,7 @@ def my_matches(request):
             "membership": membership,
             "is_admin": membership.is_admin,
             "section": "matches",
-            "outcome": outcome,
+            **paged_results(request, outcome),
         },
     )
 
@@ -52,4 +98,6 @@ def calculator(request):
     outcome = None
     if form.submitted and form.is_valid():
         outcome = match_service.match_for(form.to_facts())
-    return render(request, "matching/calculator.html", {"form": form, "outcome": outcome})
+    return render(
+        request, "matching/calculator.html", {"form": form, **paged_results(request, outcome)}
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from enterprises.models import Area
-from search import match_service
+from search import match_service, match_views
 from tests.factories import make_enterprise, make_policy, make_user
 from tests.matching_support import policies_index  # noqa: F401
 
@@ -122,6 +122,59 @@ def test_the_page_reflects_the_profile_as_it_is_now(client, catalogue):
     assert "Space support in West Park" in section(
         client.get("/en/enterprise/matches/").content.decode(), "eligible"
     )
+
+
+def test_the_company_page_shows_a_page_of_results_with_the_totals(
+    client,
+    policies_index,
+    monkeypatch,  # noqa: F811
+):
+    monkeypatch.setattr(match_views, "PER_PAGE", 3)
+    fits = [
+        make_policy(
+            title=f"适配政策{n}", title_en=f"Fitting policy {n}", criteria={"industries": ["I65"]}
+        )
+        for n in range(4)
+    ]
+    maybe = make_policy(
+        title="待定政策", title_en="Policy needing revenue", criteria={"min_revenue_wan": 100}
+    )
+    near = [
+        make_policy(title=f"差一点{n}", title_en=f"Near policy {n}", criteria={"areas": ["west"]})
+        for n in range(4)
+    ]
+    policies_index(*fits, maybe, *near)
+    owner = make_user("owner@test.example")
+    make_enterprise(
+        owner, industry_code="I6513", area=Area.objects.get(code="south"), revenue_wan=None
+    )
+    client.force_login(owner)
+
+    first = client.get("/en/enterprise/matches/").content.decode()
+    # Totals count every result; a page shows three cards of the eligible list and of the near one.
+    assert (
+        "4 policies fit" in first and "1 may fit" in first and "4 are one criterion away" in first
+    )
+    assert 'id="match-group-eligible">Eligible <span class="match-group__count">(4)' in first
+    assert section(first, "eligible").count('class="card match-card') == 3
+    assert not section(first, "possible")
+    assert section(first, "near").count('class="card match-card') == 3
+    assert 'href="?page=2#match-group-eligible" rel="next"' in section(first, "eligible")
+    assert 'href="?near_page=2#match-group-near" rel="next"' in section(first, "near")
+
+    # Page 2 of the first list: the last eligible, then the possible one; near stays on page 1.
+    second = client.get("/en/enterprise/matches/?page=2").content.decode()
+    assert section(second, "eligible").count('class="card match-card') == 1
+    assert "Policy needing revenue" in section(second, "possible")
+    assert 'rel="next"' not in section(second, "possible")
+    assert section(second, "near").count('class="card match-card') == 3
+    assert 'href="?page=2&amp;near_page=2#match-group-near"' in section(second, "near")
+
+    near_two = client.get("/en/enterprise/matches/?page=2&near_page=2").content.decode()
+    assert section(near_two, "near").count('class="card match-card') == 1
+    shown = [p for p in fits + near if p.title_en in near_two]
+    assert len(shown) == 2  # one eligible and one near: every result appears on exactly one page
+    assert client.get("/en/enterprise/matches/?page=99&near_page=x").status_code == 200
 
 
 def test_the_company_page_in_chinese(client, catalogue):
