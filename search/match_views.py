@@ -36,12 +36,14 @@ def paged_results(request, outcome: match_service.MatchOutcome | None) -> dict:
     near = [r for r in outcome.results if r.status == NEAR]
     fits_page = Paginator(fits, PER_PAGE).get_page(request.GET.get("page"))
     near_page = Paginator(near, PER_PAGE).get_page(request.GET.get("near_page"))
+    # Only the results shown are read from the database (one query).
+    shown = {id(r) for r in match_service.load_policies([*fits_page, *near_page])}
     counts = outcome.counts
     groups = []
     for status, page, results in (
-        (ELIGIBLE, fits_page, [r for r in fits_page if r.status == ELIGIBLE]),
-        (POSSIBLE, fits_page, [r for r in fits_page if r.status == POSSIBLE]),
-        (NEAR, near_page, list(near_page)),
+        (ELIGIBLE, fits_page, [r for r in fits_page if r.status == ELIGIBLE and id(r) in shown]),
+        (POSSIBLE, fits_page, [r for r in fits_page if r.status == POSSIBLE and id(r) in shown]),
+        (NEAR, near_page, [r for r in near_page if id(r) in shown]),
     ):
         if results:
             groups.append(
@@ -77,7 +79,7 @@ def my_matches(request):
         messages.info(request, _("Register your company first to see the policies that fit it."))
         return redirect("enterprises:register")
     membership = access.membership_for(request.user, enterprise.pk)
-    outcome = match_service.match_for(Facts.from_enterprise(enterprise))
+    outcome = match_service.match_for(Facts.from_enterprise(enterprise), with_policies=False)
     return render(
         request,
         "matching/my_matches.html",
@@ -97,7 +99,7 @@ def calculator(request):
     form = CalculatorForm(request.GET or None)
     outcome = None
     if form.submitted and form.is_valid():
-        outcome = match_service.match_for(form.to_facts())
+        outcome = match_service.match_for(form.to_facts(), with_policies=False)
     return render(
         request, "matching/calculator.html", {"form": form, **paged_results(request, outcome)}
     )

@@ -126,8 +126,8 @@ def test_the_page_reflects_the_profile_as_it_is_now(client, catalogue):
 
 def test_the_company_page_shows_a_page_of_results_with_the_totals(
     client,
-    policies_index,
-    monkeypatch,  # noqa: F811
+    policies_index,  # noqa: F811
+    monkeypatch,
 ):
     monkeypatch.setattr(match_views, "PER_PAGE", 3)
     fits = [
