@@ -312,17 +312,19 @@ def _match_in_python(facts, day, include_ineligible, limit) -> list[MatchResult]
     return _finish(rows, facts, include_ineligible)[:limit]
 
 
-def load_policies(results: list[MatchResult]) -> list[MatchResult]:
+def load_policies(results: list[MatchResult], fields: tuple[str, ...] = ()) -> list[MatchResult]:
     """Read the pages of ``results`` that are not read yet (one query; their texts, body and
-    interpretation, are left out) and return the results whose page is still there."""
+    interpretation, are left out) and return the results whose page is still there.
+
+    ``fields``: only these (``url_path`` for the address), when the caller reads no other."""
     missing = [r.policy_id for r in results if r.policy is None]
     if missing:
-        pages = (
-            PolicyPage.objects.filter(pk__in=missing)
-            .select_related("department")
-            .defer("body", "interpretation")
-            .in_bulk()
-        )
+        pages = PolicyPage.objects.filter(pk__in=missing)
+        if fields:
+            pages = pages.only(*fields)
+        else:
+            pages = pages.select_related("department").defer("body", "interpretation")
+        pages = pages.in_bulk()
         for result in results:
             if result.policy is None:
                 result.policy = pages.get(result.policy_id)
