@@ -1,25 +1,65 @@
 """The pages of matching: "policies for my company" and the anonymous policy calculator.
 
-Both run ``search.match_service.match_for`` at request time, so they always reflect the facts
-as they are now (the company's profile from the database, or the calculator's form), and both
-show the same grouped, explained results.
+Both run ``search.match_service.match_for`` on the facts as they are now (the company's profile
+from the database, or the calculator's form), and both show the same grouped, explained results,
+a page at a time. The outcome is kept for a short while per facts (``outcome_for``), under the
+page cache's generation, so a publish shows at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from enterprises import access
 from policies.matching import ELIGIBLE, NEAR, POSSIBLE, Facts
+from zoneportal import page_cache
 
 from . import match_service
 from .match_forms import CalculatorForm
+
+logger = logging.getLogger(__name__)
+
+
+def outcome_for(request, facts: Facts) -> match_service.MatchOutcome:
+    """``match_for(facts)``, kept in the cache for ``MATCH_CACHE_SECONDS`` under the page
+    cache's generation (every publish, unpublish or move starts a new one), the language (the
+    explanations are written in it) and the zone's day: paging through the results, or coming
+    back to them, does not match again. Other facts (a changed profile) are another key. A
+    degraded outcome is not kept; a cache outage matches each time."""
+    seconds = getattr(settings, "MATCH_CACHE_SECONDS", 0)
+    if not seconds:
+        return match_service.match_for(facts, with_policies=False)
+    digest = hashlib.sha256(repr(facts).encode()).hexdigest()
+    key = (
+        f"matches:{page_cache.generation(request)}:{get_language()}:"
+        f"{match_service.zone_today().isoformat()}:{digest}"
+    )
+    try:
+        outcome = cache.get(key)
+    except Exception:  # served uncached
+        logger.warning("match cache unavailable", exc_info=True)
+        outcome = None
+    if outcome is None:
+        outcome = match_service.match_for(facts, with_policies=False)
+        if not outcome.degraded:
+            try:
+                cache.set(key, outcome, seconds)
+            except Exception:
+                logger.warning("match cache unavailable", exc_info=True)
+    return outcome
+
 
 # Results per page. The eligible and possibly eligible policies are one list (eligible first,
 # ``?page=``); the near misses are a second list with its own pages (``?near_page=``).
@@ -79,7 +119,7 @@ def my_matches(request):
         messages.info(request, _("Register your company first to see the policies that fit it."))
         return redirect("enterprises:register")
     membership = access.membership_for(request.user, enterprise.pk)
-    outcome = match_service.match_for(Facts.from_enterprise(enterprise), with_policies=False)
+    outcome = outcome_for(request, Facts.from_enterprise(enterprise))
     return render(
         request,
         "matching/my_matches.html",
@@ -99,7 +139,7 @@ def calculator(request):
     form = CalculatorForm(request.GET or None)
     outcome = None
     if form.submitted and form.is_valid():
-        outcome = match_service.match_for(form.to_facts(), with_policies=False)
+        outcome = outcome_for(request, form.to_facts())
     return render(
         request, "matching/calculator.html", {"form": form, **paged_results(request, outcome)}
     )

@@ -177,6 +177,47 @@ def test_the_company_page_shows_a_page_of_results_with_the_totals(
     assert client.get("/en/enterprise/matches/?page=99&near_page=x").status_code == 200
 
 
+def test_kept_matches_follow_the_profile_and_every_publish(
+    client,
+    catalogue,
+    policies_index,  # noqa: F811
+    settings,
+):
+    """With the match cache on (as in production), a page comes from the kept outcome until
+    the facts change or a publish starts a new page-cache generation."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from zoneportal import page_cache
+
+    settings.MATCH_CACHE_SECONDS = 60
+    cache.set(page_cache.GENERATION_KEY, uuid.uuid4().int % 10**12, timeout=None)
+    owner = make_user("owner@test.example")
+    enterprise = make_enterprise(
+        owner, industry_code="I6513", area=Area.objects.get(code="south"), revenue_wan=2000
+    )
+    client.force_login(owner)
+    assert "Space support in West Park" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "near"
+    )
+    # Another profile is other facts: matched again at once.
+    enterprise.area = Area.objects.get(code="west")
+    enterprise.save()
+    assert "Space support in West Park" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "eligible"
+    )
+    # A policy published meanwhile shows once its publish has started a new generation.
+    new = make_policy(title="新发布政策", title_en="Newly published policy", criteria={})
+    policies_index(new)
+    kept = client.get("/en/enterprise/matches/").content.decode()
+    assert "Newly published policy" not in kept  # the same facts: the kept outcome
+    page_cache._bump()  # what the publish does when its transaction commits
+    assert "Newly published policy" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "eligible"
+    )
+
+
 def test_the_company_page_in_chinese(client, catalogue):
     owner = make_user("owner@test.example")
     make_enterprise(owner)
