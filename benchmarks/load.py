@@ -11,7 +11,7 @@ Run as a script, it:
    search indices under the prefix ``loadbench``;
 2. collects the static files into a temporary folder and starts gunicorn with
    ``zoneportal.settings.production``, ``--workers 5`` and the production ``gunicorn.conf.py``
-   (threaded workers; ``--worker-class sync`` or ``--threads N`` to compare), on 127.0.0.1
+   (synchronous workers; ``--worker-class gthread --threads N`` to compare), on 127.0.0.1
    only, with throwaway secrets (``DJANGO_SECURE_SSL_REDIRECT=false``: the clients say
    ``X-Forwarded-Proto: https`` as the TLS proxy in front would);
 3. runs Locust headless against it (this file is also the locustfile): ``--users`` clients,
