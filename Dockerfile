@@ -4,7 +4,7 @@ FROM python:3.11-slim-bookworm
 
 # PYTHONPATH: the settings locate templates, static files and translations relative to the
 # source tree, so /app (not the copy that `pip install .` puts in site-packages) is imported.
-# WEB_CONCURRENCY: gunicorn's worker count; override at run time.
+# WEB_CONCURRENCY: gunicorn's worker count; override at run time (see gunicorn.conf.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -50,4 +50,4 @@ RUN mkdir -p /app/media /app/private-media \
 
 USER zoneportal
 EXPOSE 8000
-CMD ["gunicorn", "zoneportal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "zoneportal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

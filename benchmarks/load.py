@@ -1,7 +1,7 @@
 """Load test of the production stack with Locust (issue 12, "Load").
 
     .venv/bin/python benchmarks/load.py [--prepare] [--database zp_loadbench] \
-        [--users 20 --seconds 60 --workers 5 --port 8765]
+        [--users 20 --seconds 60 --workers 5 --port 8765] [--worker-class sync --threads 4]
 
 Run as a script, it:
 
@@ -10,9 +10,10 @@ Run as a script, it:
    (``seed_demo``: news, guides, programmes, ``company@demo.zoneportal.cn``) and rebuilds the
    search indices under the prefix ``loadbench``;
 2. collects the static files into a temporary folder and starts gunicorn with
-   ``zoneportal.settings.production``, ``--workers 5``, on 127.0.0.1 only, with throwaway
-   secrets (``DJANGO_SECURE_SSL_REDIRECT=false``: the clients say ``X-Forwarded-Proto: https``
-   as the TLS proxy in front would);
+   ``zoneportal.settings.production``, ``--workers 5`` and the production ``gunicorn.conf.py``
+   (synchronous workers; ``--worker-class gthread --threads N`` to compare), on 127.0.0.1
+   only, with throwaway secrets (``DJANGO_SECURE_SSL_REDIRECT=false``: the clients say
+   ``X-Forwarded-Proto: https`` as the TLS proxy in front would);
 3. runs Locust headless against it (this file is also the locustfile): ``--users`` clients,
    for ``--seconds``, a realistic mix of anonymous pages, search, the match API and signed-in
    enterprise pages;
@@ -210,6 +211,7 @@ def serve_env(database: str, static_root: str, port: int) -> dict:
         "DJANGO_SETTINGS_MODULE": "zoneportal.settings.production",
         "DJANGO_SECRET_KEY": "loadbench-throwaway-" + "x" * 40,
         "CERTIFICATE_SIGNING_KEY": "loadbench-throwaway-" + "y" * 40,
+        "MFA_ENCRYPTION_KEY": "loadbench-throwaway-" + "z" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{port}",
         "DATABASE_URL": f"{SERVER}/{database}",
@@ -273,6 +275,20 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--worker-class",
+        choices=("gthread", "sync"),
+        default=None,
+        help="gunicorn's worker class (default: gunicorn.conf.py's, as in production)",
+    )
+    parser.add_argument(
+        "--locust",
+        default=str(ROOT / ".venv" / "bin" / "locust"),
+        help="the locust command (default: .venv's, from the benchmarks extra)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)"
+    )
     args = parser.parse_args(argv)
     if args.database.startswith("test_") or args.database in ("zoneportal",):
         parser.error("use a benchmark database, not a test or the main one")
@@ -289,12 +305,16 @@ def main(argv=None) -> int:
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
                 "zoneportal.wsgi:application",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
                 "--workers",
                 str(args.workers),
                 "--bind",
                 f"127.0.0.1:{args.port}",
                 "--log-level",
                 "warning",
+                *(["--worker-class", args.worker_class] if args.worker_class else []),
+                *(["--threads", str(args.threads)] if args.threads else []),
             ],
             env=env,
             cwd=ROOT,
@@ -303,11 +323,17 @@ def main(argv=None) -> int:
         try:
             host = f"http://127.0.0.1:{args.port}"
             _wait_until_up(f"{host}/healthz")
+            print(
+                f"gunicorn: {args.workers} workers, worker class "
+                f"{args.worker_class or 'from gunicorn.conf.py'}, threads "
+                f"{args.threads or 'from gunicorn.conf.py'}",
+                flush=True,
+            )
             print(f"load average before: {os.getloadavg()}", flush=True)
             prefix = Path(tmp) / "locust"
             _run(
                 [
-                    str(ROOT / ".venv" / "bin" / "locust"),
+                    args.locust,
                     "-f",
                     __file__,
                     "--headless",

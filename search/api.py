@@ -203,6 +203,9 @@ class MatchRequest(Schema):
         )
 
 
+MATCH_POLICY_FIELDS = ("id", "external_id", "title", "url_path", "apply_free")
+
+
 class PolicyRef(Schema):
     id: int
     external_id: str | None
@@ -237,9 +240,13 @@ class MatchResponse(Schema):
 )
 def match(request: HttpRequest, body: MatchRequest = None):
     body = body or MatchRequest()
-    outcome = match_service.match_for(body.to_facts(), include_ineligible=body.include_ineligible)
+    outcome = match_service.match_for(
+        body.to_facts(), include_ineligible=body.include_ineligible, with_policies=False
+    )
+    # Up to 500 results: each page is read with only the fields the answer shows.
+    shown = match_service.load_policies(outcome.results, fields=MATCH_POLICY_FIELDS)
     results = []
-    for result in outcome.results:
+    for result in shown:
         page = result.policy
         results.append(
             {

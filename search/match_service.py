@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from elastic_transport import TransportError
 from elasticsearch import ApiError
 
-from policies.criteria import CriteriaError
+from policies.criteria import Criteria, CriteriaError
 from policies.matching import (
     ELIGIBLE,
     INELIGIBLE,
@@ -126,11 +126,15 @@ class CriterionView:
 
 @dataclass
 class MatchResult:
-    policy: PolicyPage
+    policy_id: int
+    effective_date: datetime.date
     status: str
     score: float
     criteria: list[CriterionView]
     text_score: float = 0.0
+    # The page itself, read by ``load_policies`` for the results that are shown (a page of
+    # "my matches" lists 20 of up to 500; reading 500 Wagtail pages took longer than matching).
+    policy: PolicyPage | None = None
 
     @property
     def apply_free(self) -> bool:
@@ -202,15 +206,23 @@ def _views(evaluation: Evaluation) -> list[CriterionView]:
     return [CriterionView(r.key, r.met, r.explanation) for r in evaluation.criteria]
 
 
+def page_read(page) -> bool:
+    return isinstance(page, PolicyPage)
+
+
 def _in_force(today: datetime.date):
     return PolicyPage.objects.live().public().in_force(today).select_related("department")
 
 
 def _evaluate(page: PolicyPage, facts: Facts, today: datetime.date) -> Evaluation | None:
+    return _evaluate_criteria(page.pk, page.criteria, facts, today)
+
+
+def _evaluate_criteria(pk, raw, facts: Facts, today: datetime.date) -> Evaluation | None:
     try:
-        criteria = page.parsed_criteria
+        criteria = Criteria.parse(raw or {})
     except CriteriaError:
-        logger.error("policy %s has invalid criteria; skipped in matching", page.pk)
+        logger.error("policy %s has invalid criteria; skipped in matching", pk)
         return None
     return evaluate(criteria, facts, today)
 
@@ -220,15 +232,16 @@ def _rank(results: list[MatchResult]) -> list[MatchResult]:
         key=lambda r: (
             STATUS_ORDER.index(r.status),
             -r.score,
-            -r.policy.effective_date.toordinal(),
-            r.policy.pk,
+            -r.effective_date.toordinal(),
+            r.policy_id,
         )
     )
     return results
 
 
 def _finish(rows, facts, include_ineligible) -> list[MatchResult]:
-    """rows: (page, evaluation, raw text score). Normalise text, score, filter, rank."""
+    """rows: (page or a (pk, effective date) pair, evaluation, raw text score). Normalise text,
+    score, filter, rank."""
     has_scope = bool(facts.business_scope.strip())
     best = max((raw for _p, _e, raw in rows), default=0.0)
     results = []
@@ -236,9 +249,12 @@ def _finish(rows, facts, include_ineligible) -> list[MatchResult]:
         if evaluation.status == INELIGIBLE and not include_ineligible:
             continue
         text = raw / best if best > 0 else 0.0
+        pk, effective = (page.pk, page.effective_date) if page_read(page) else page
         results.append(
             MatchResult(
-                policy=page,
+                policy_id=pk,
+                effective_date=effective,
+                policy=page if page_read(page) else None,
                 status=evaluation.status,
                 score=_score(evaluation, text, has_scope),
                 criteria=_views(evaluation),
@@ -258,26 +274,29 @@ def _match_with_index(facts, day, include_ineligible, limit) -> list[MatchResult
         include_ineligible=include_ineligible,
         size=limit,
     )
-    # Up to 500 pages: their texts (body, interpretation) are not needed to evaluate or list.
-    pages = (
-        _in_force(day).defer("body", "interpretation").in_bulk([c.policy_id for c in candidates])
-    )
+    # Up to 500 policies: evaluating needs only their criteria, not the pages (load_policies).
+    found = {
+        pk: (criteria, effective)
+        for pk, criteria, effective in _in_force(day)
+        .filter(pk__in=[c.policy_id for c in candidates])
+        .values_list("pk", "criteria", "effective_date")
+    }
     rows = []
     for candidate in candidates:
-        page = pages.get(candidate.policy_id)
-        if page is None:  # unpublished or changed since it was indexed
+        if candidate.policy_id not in found:  # unpublished or changed since it was indexed
             continue
-        evaluation = _evaluate(page, facts, day)
+        criteria, effective = found[candidate.policy_id]
+        evaluation = _evaluate_criteria(candidate.policy_id, criteria, facts, day)
         if evaluation is None:
             continue
         if evaluation.status != candidate.status:
             logger.warning(
                 "index is stale for policy %s: %s in the index, %s in the database",
-                page.pk,
+                candidate.policy_id,
                 candidate.status,
                 evaluation.status,
             )
-        rows.append((page, evaluation, candidate.text_score))
+        rows.append(((candidate.policy_id, effective), evaluation, candidate.text_score))
     return _finish(rows, facts, include_ineligible)
 
 
@@ -293,18 +312,44 @@ def _match_in_python(facts, day, include_ineligible, limit) -> list[MatchResult]
     return _finish(rows, facts, include_ineligible)[:limit]
 
 
+def load_policies(results: list[MatchResult], fields: tuple[str, ...] = ()) -> list[MatchResult]:
+    """Read the pages of ``results`` that are not read yet (one query; their texts, body and
+    interpretation, are left out) and return the results whose page is still there.
+
+    ``fields``: only these (``url_path`` for the address), when the caller reads no other."""
+    missing = [r.policy_id for r in results if r.policy is None]
+    if missing:
+        pages = PolicyPage.objects.filter(pk__in=missing)
+        if fields:
+            pages = pages.only(*fields)
+        else:
+            pages = pages.select_related("department").defer("body", "interpretation")
+        pages = pages.in_bulk()
+        for result in results:
+            if result.policy is None:
+                result.policy = pages.get(result.policy_id)
+    return [r for r in results if r.policy is not None]
+
+
 def match_for(
     facts: Facts,
     today: datetime.date | None = None,
     include_ineligible: bool = False,
     *,
     limit: int = MAX_RESULTS,
+    with_policies: bool = True,
 ) -> MatchOutcome:
     """The policies in force on ``today`` for ``facts``, ranked and explained (never raises
-    because of Elasticsearch: the outcome is ``degraded`` when the database answered alone)."""
+    because of Elasticsearch: the outcome is ``degraded`` when the database answered alone).
+
+    With ``with_policies=False`` a result's ``policy`` may be ``None`` until ``load_policies``
+    reads it: a page that shows some of the results reads only those."""
     day = today or zone_today()
     try:
-        return MatchOutcome(_match_with_index(facts, day, include_ineligible, limit), False)
+        outcome = MatchOutcome(_match_with_index(facts, day, include_ineligible, limit), False)
     except (ApiError, TransportError) as exc:
         logger.warning("matching falls back to the database: %s", exc.__class__.__name__)
-    return MatchOutcome(_match_in_python(facts, day, include_ineligible, limit), True)
+        outcome = MatchOutcome(_match_in_python(facts, day, include_ineligible, limit), True)
+    if with_policies:
+        outcome.results = load_policies(outcome.results)
+    return outcome

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from enterprises.models import Area
-from search import match_service
+from search import match_service, match_views
 from tests.factories import make_enterprise, make_policy, make_user
 from tests.matching_support import policies_index  # noqa: F401
 
@@ -120,6 +120,100 @@ def test_the_page_reflects_the_profile_as_it_is_now(client, catalogue):
     enterprise.area = Area.objects.get(code="west")
     enterprise.save()
     assert "Space support in West Park" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "eligible"
+    )
+
+
+def test_the_company_page_shows_a_page_of_results_with_the_totals(
+    client,
+    policies_index,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr(match_views, "PER_PAGE", 3)
+    fits = [
+        make_policy(
+            title=f"适配政策{n}", title_en=f"Fitting policy {n}", criteria={"industries": ["I65"]}
+        )
+        for n in range(4)
+    ]
+    maybe = make_policy(
+        title="待定政策", title_en="Policy needing revenue", criteria={"min_revenue_wan": 100}
+    )
+    near = [
+        make_policy(title=f"差一点{n}", title_en=f"Near policy {n}", criteria={"areas": ["west"]})
+        for n in range(4)
+    ]
+    policies_index(*fits, maybe, *near)
+    owner = make_user("owner@test.example")
+    make_enterprise(
+        owner, industry_code="I6513", area=Area.objects.get(code="south"), revenue_wan=None
+    )
+    client.force_login(owner)
+
+    first = client.get("/en/enterprise/matches/").content.decode()
+    # Totals count every result; a page shows three cards of the eligible list and of the near one.
+    assert (
+        "4 policies fit" in first and "1 may fit" in first and "4 are one criterion away" in first
+    )
+    assert 'id="match-group-eligible">Eligible <span class="match-group__count">(4)' in first
+    assert section(first, "eligible").count('class="card match-card') == 3
+    assert not section(first, "possible")
+    assert section(first, "near").count('class="card match-card') == 3
+    assert 'href="?page=2#match-group-eligible" rel="next"' in section(first, "eligible")
+    assert 'href="?near_page=2#match-group-near" rel="next"' in section(first, "near")
+
+    # Page 2 of the first list: the last eligible, then the possible one; near stays on page 1.
+    second = client.get("/en/enterprise/matches/?page=2").content.decode()
+    assert section(second, "eligible").count('class="card match-card') == 1
+    assert "Policy needing revenue" in section(second, "possible")
+    assert 'rel="next"' not in section(second, "possible")
+    assert section(second, "near").count('class="card match-card') == 3
+    assert 'href="?page=2&amp;near_page=2#match-group-near"' in section(second, "near")
+
+    near_two = client.get("/en/enterprise/matches/?page=2&near_page=2").content.decode()
+    assert section(near_two, "near").count('class="card match-card') == 1
+    shown = [p for p in fits + near if p.title_en in near_two]
+    assert len(shown) == 2  # one eligible and one near: every result appears on exactly one page
+    assert client.get("/en/enterprise/matches/?page=99&near_page=x").status_code == 200
+
+
+def test_kept_matches_follow_the_profile_and_every_publish(
+    client,
+    catalogue,
+    policies_index,  # noqa: F811
+    settings,
+):
+    """With the match cache on (as in production), a page comes from the kept outcome until
+    the facts change or a publish starts a new page-cache generation."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from zoneportal import page_cache
+
+    settings.MATCH_CACHE_SECONDS = 60
+    cache.set(page_cache.GENERATION_KEY, uuid.uuid4().int % 10**12, timeout=None)
+    owner = make_user("owner@test.example")
+    enterprise = make_enterprise(
+        owner, industry_code="I6513", area=Area.objects.get(code="south"), revenue_wan=2000
+    )
+    client.force_login(owner)
+    assert "Space support in West Park" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "near"
+    )
+    # Another profile is other facts: matched again at once.
+    enterprise.area = Area.objects.get(code="west")
+    enterprise.save()
+    assert "Space support in West Park" in section(
+        client.get("/en/enterprise/matches/").content.decode(), "eligible"
+    )
+    # A policy published meanwhile shows once its publish has started a new generation.
+    new = make_policy(title="新发布政策", title_en="Newly published policy", criteria={})
+    policies_index(new)
+    kept = client.get("/en/enterprise/matches/").content.decode()
+    assert "Newly published policy" not in kept  # the same facts: the kept outcome
+    page_cache._bump()  # what the publish does when its transaction commits
+    assert "Newly published policy" in section(
         client.get("/en/enterprise/matches/").content.decode(), "eligible"
     )
 

@@ -74,7 +74,11 @@ def measure(client, django_assert_max_num_queries, path, limit, grow, **kwargs):
     """Assert ``limit`` on ``path`` with N items, then with 4N (``grow(count)`` adds items)."""
     grow(N)
     for _ in range(2):
-        client.get(path, **kwargs)  # warm per-process caches (site root paths, settings)
+        # Warm per-process caches (site root paths, settings). The first request of a test
+        # also creates the site's contact settings row (a site setting is created when first
+        # read), which starts a new page-cache generation: the second warms the new one.
+        for _warm in range(2):
+            client.get(path, **kwargs)
         with django_assert_max_num_queries(limit):
             response = client.get(path, **kwargs)
         assert response.status_code == 200, path

@@ -278,6 +278,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Emptied on every publish; the lifetime bounds how long date-dependent content can lag.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+# Match outcomes of the matching pages, per facts and language, under the page cache's
+# generation (search/match_views.py); 0 turns it off.
+MATCH_CACHE_SECONDS = env.int("MATCH_CACHE_SECONDS", default=120)
 WAGTAIL_MODERATION_ENABLED = True
 # Staff sign in through allauth (rate limits, e-mail verification, the MFA stage), never
 # through Wagtail's own login form or password reset.

@@ -61,6 +61,7 @@ DEMO_CONTENT_ALLOWED = True
 # by the tests about it (tests/test_page_cache.py).
 PAGE_CACHE_ENABLED = False
 NAVIGATION_CACHE_SECONDS = 0  # likewise for the cached menu and breadcrumbs (cms.navigation)
+MATCH_CACHE_SECONDS = 0  # and for the matching pages' outcomes (search.match_views)
 
 # Tests share one Redis: the performance page recounts on every request (no cached counts).
 ENQUIRY_PERFORMANCE_CACHE_SECONDS = 0
