@@ -11,7 +11,6 @@ has exactly one certificate.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import email
 import email.header
@@ -30,29 +29,9 @@ from notifications import outbox
 from notifications.models import Notification, OutboxMessage
 from tests.factories import make_application, make_reviewer, make_verified_enterprise
 from tests.private_services import PrivateRedis
-from tests.workers import celery_worker
+from tests.workers import celery_broker, celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@contextlib.contextmanager
-def celery_broker(broker_url: str):
-    """Tasks go to ``broker_url`` (not run in process) for the duration of the block."""
-    from zoneportal.celery import app
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
-    app._pool = None  # the connection pool is made again for the new broker,
-    app.amqp._producer_pool = None  # and the producers with it (they hold the old pool)
-    try:
-        yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        outbox._broker_down_until = 0.0  # this process's pause ends with the outage
 
 
 def later(minutes: int) -> datetime.datetime:

@@ -15,7 +15,6 @@ portal is used as visitors, enterprises and staff use it, and then it is started
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import logging
@@ -33,6 +32,7 @@ from enterprises.models import Invitation
 from notifications.models import OutboxMessage
 from tests.factories import make_policy, make_user, make_verified_enterprise, totp_code
 from tests.private_services import PrivateRedis
+from tests.workers import celery_broker
 from zoneportal.settings.base import redis_cache
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,25 +51,6 @@ def fresh_client() -> Client:
 def url(name, *args):
     with translation.override("zh-hans"):
         return reverse(name, args=args)
-
-
-@contextlib.contextmanager
-def celery_broker(broker_url: str):
-    """Tasks go to ``broker_url`` (not run in process) for the duration of the block."""
-    from zoneportal.celery import app
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
-    app._pool = None  # the connection pool is made again for the new broker,
-    app.amqp._producer_pool = None  # and the producers with it (they hold the old pool)
-    try:
-        yield
-    finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        app.conf.broker_url, app.conf.task_always_eager = saved
 
 
 @pytest.fixture

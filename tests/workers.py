@@ -83,3 +83,24 @@ def tasks_sent_to_the_broker():
         yield
     finally:
         app.conf.task_always_eager = True
+
+
+@contextlib.contextmanager
+def celery_broker(broker_url: str):
+    """Tasks go to ``broker_url`` (not run in process) for the duration of the block."""
+    from notifications import outbox
+    from zoneportal.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
+    app._pool = None  # the connection pool is made again for the new broker,
+    app.amqp._producer_pool = None  # and the producers with it (they hold the old pool)
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        outbox._broker_down_until = 0.0  # this process's pause ends with the outage
