@@ -139,9 +139,6 @@ def policy_document(page: PolicyPage) -> dict:
         "interpretation": interpretation,
         "interpretation_seg": analysis.segmented(interpretation),
         "tags": tags,
-        "faq_questions": [question for question, _answer in faqs],
-        "faq_answers": [answer for _question, answer in faqs],
-        "faq_seg": analysis.segmented("\n\n".join(f"{q}\n{a}" for q, a in faqs)),
         "external_id": page.external_id,
         "document_number": page.document_number,
         "document_number_key": analysis.document_number_key(page.document_number),
@@ -163,6 +160,10 @@ def policy_document(page: PolicyPage) -> dict:
     # The English title is searched with the words of the title (title_seg holds both).
     if page.title_en:
         document["title_seg"] += " " + analysis.segmented(page.title_en)
+    if faqs:  # only then: a policy without questions and answers is written as before
+        document["faq_questions"] = [question for question, _answer in faqs]
+        document["faq_answers"] = [answer for _question, answer in faqs]
+        document["faq_seg"] = analysis.segmented("\n\n".join(f"{q}\n{a}" for q, a in faqs))
     document.update(criteria_fields(criteria))
     return document
 
