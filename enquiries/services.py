@@ -268,6 +268,24 @@ def publish_faq(enquiry: Enquiry, *, by, question: str, answer: str, now=None) -
     question and answer without company or person names (the form starts from the enquiry's
     text and answer). The policy's search document is rewritten with it (through the outbox).
     """
+    question, answer = (question or "").strip(), (answer or "").strip()
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        _check_faq(locked, by, question, answer)
+        faq = FAQ.objects.create(
+            policy_id=locked.policy_id,
+            question=question,
+            answer=answer,
+            enquiry=locked,
+            published_at=now or timezone.now(),
+            published_by=by,
+        )
+        outbox.enqueue("search.index_policy", page_id=locked.policy_id)
+    return faq
+
+
+def _check_faq(enquiry: Enquiry, by, question: str, answer: str) -> None:
+    """The rules of ``publish_faq``, checked on the locked row."""
     if not may_publish_faq(by, enquiry):
         raise EnquiryError(_("You may not do this to this enquiry."), code="forbidden")
     if enquiry.kind != EnquiryKind.POLICY:
@@ -281,7 +299,6 @@ def publish_faq(enquiry: Enquiry, *, by, question: str, answer: str, now=None) -
         )
     if enquiry.policy_id is None:
         raise EnquiryError(_("Link the question to a policy before publishing it."), code="policy")
-    question, answer = (question or "").strip(), (answer or "").strip()
     if not question or not answer:
         raise EnquiryError(_("Write the question and the answer."), code="text")
     if len(question) > MAX_FAQ_QUESTION_CHARS or len(answer) > rules.MAX_TEXT_CHARS:
@@ -290,17 +307,5 @@ def publish_faq(enquiry: Enquiry, *, by, question: str, answer: str, now=None) -
             % {"q": MAX_FAQ_QUESTION_CHARS, "a": rules.MAX_TEXT_CHARS},
             code="too_long",
         )
-    with transaction.atomic():
-        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
-        if locked.faqs.exists():
-            raise EnquiryError(_("This question is already published."), code="published")
-        faq = FAQ.objects.create(
-            policy_id=locked.policy_id,
-            question=question,
-            answer=answer,
-            enquiry=locked,
-            published_at=now or timezone.now(),
-            published_by=by,
-        )
-        outbox.enqueue("search.index_policy", page_id=locked.policy_id)
-    return faq
+    if enquiry.faqs.exists():
+        raise EnquiryError(_("This question is already published."), code="published")
