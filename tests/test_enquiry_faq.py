@@ -199,3 +199,17 @@ def _found(client, q):
     response = client.get("/policies/search/", {"q": q})
     assert response.status_code == 200
     return response if response.context["result"].hits else None
+
+
+def test_seed_demo_publishes_a_faq_on_the_demo_policy(client, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEMO_CONTENT_ALLOWED = True
+    call_command("seed_demo", stdout=io.StringIO())
+    faq = FAQ.objects.get()
+    assert faq.enquiry.faq_consent and faq.enquiry.kind == "policy"
+    assert faq.question in client.get(faq.policy.url).content.decode()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert FAQ.objects.count() == 1  # idempotent
