@@ -162,5 +162,39 @@ def detail(request, pk):
             "actions": actions,
             "due": services.current_due(enquiry),
             "departments": Department.objects.all(),
+            "faq": _faq_panel(request.user, enquiry),
         },
     )
+
+
+def _faq_panel(user, enquiry):
+    """What the detail page offers about publishing the enquiry as a question and answer."""
+    if enquiry.kind != EnquiryKind.POLICY or enquiry.state not in services.FAQ_STATES:
+        return None
+    published = enquiry.faqs.first()
+    if published is not None:
+        return {"published": published}
+    if not enquiry.faq_consent:
+        return {"no_consent": True}
+    if enquiry.policy_id is None or not services.may_publish_faq(user, enquiry):
+        return None
+    return {"form": True}
+
+
+@staff_required
+@require_http_methods(["POST"])
+def publish_faq(request, pk):
+    """Publish the enquiry, as rewritten by the staff member, as a question and answer."""
+    enquiry = get_object_or_404(rules.visible_to_staff(request.user), pk=pk)
+    try:
+        services.publish_faq(
+            enquiry,
+            by=request.user,
+            question=request.POST.get("question", ""),
+            answer=request.POST.get("answer", ""),
+        )
+    except services.EnquiryError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Published on the policy page as a question and answer."))
+    return redirect("enquiry_admin:detail", enquiry.pk)

@@ -238,3 +238,42 @@ class EnquiryCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class FAQ(models.Model):
+    """A question and answer (问答) shown on a policy page and found by search.
+
+    Staff write it from an answered policy question whose asker consented, rewritten so that no
+    company or person is named (``services.publish_faq``); the enquiry stays private.
+    """
+
+    policy = models.ForeignKey(
+        "policies.PolicyPage",
+        on_delete=models.CASCADE,
+        related_name="faqs",
+        verbose_name=_("policy"),
+    )
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"))
+    enquiry = models.ForeignKey(
+        Enquiry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="faqs",
+        verbose_name=_("from enquiry"),
+    )
+    published = models.BooleanField(_("published"), default=True)
+    published_at = models.DateTimeField(_("published on"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        indexes = [models.Index(fields=["policy", "published"], name="faq_policy_idx")]
+
+    def __str__(self):
+        return self.question[:50]

@@ -5,7 +5,9 @@
 * ``transition``: any action of the table in ``states`` under a row lock, with its event and the
   announcement written to the outbox in the same transaction;
 * ``rate``: the asker's rating picks ``rate`` or, for a first poor rating, ``rate_and_reopen``;
-* ``flag_due``: the daily flags (due within a working day, overdue).
+* ``flag_due``: the daily flags (due within a working day, overdue);
+* ``publish_faq``: staff publish an answered policy question, anonymised and with the asker's
+  consent, as a question and answer (问答) on the policy page; the policy is reindexed.
 """
 
 import datetime
@@ -23,7 +25,7 @@ from policies.workdays import Calendar, add_working_days, as_local_date
 from zoneportal.clock import local_today
 
 from . import rules, states
-from .models import Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryKind, EnquiryState
+from .models import FAQ, Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryKind, EnquiryState
 from .rules import EnquiryError
 
 S = EnquiryState
@@ -246,3 +248,64 @@ def flag_due(today: datetime.date | None = None) -> dict:
             if flag:
                 newly[flag].append(enquiry.pk)
     return newly
+
+
+#: The states in which an answered policy question may become a question and answer.
+FAQ_STATES = frozenset({S.ANSWERED, S.CLOSED})
+MAX_FAQ_QUESTION_CHARS = 1000
+
+
+def may_publish_faq(user, enquiry: Enquiry) -> bool:
+    """The enquiry's handling department (or a dispatcher) or a supervisor."""
+    return rules.may_handle(user, enquiry) or rules.is_supervisor(user)
+
+
+def publish_faq(enquiry: Enquiry, *, by, question: str, answer: str, now=None) -> FAQ:
+    """Publish an answered policy question as a question and answer on its policy page.
+
+    Only a 政策咨询 that is answered (or rated and closed), linked to a policy, whose asker
+    consented; by a handler of its department or a supervisor. The staff member writes the
+    question and answer without company or person names (the form starts from the enquiry's
+    text and answer). The policy's search document is rewritten with it (through the outbox).
+    """
+    question, answer = (question or "").strip(), (answer or "").strip()
+    with transaction.atomic():
+        locked = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+        _check_faq(locked, by, question, answer)
+        faq = FAQ.objects.create(
+            policy_id=locked.policy_id,
+            question=question,
+            answer=answer,
+            enquiry=locked,
+            published_at=now or timezone.now(),
+            published_by=by,
+        )
+        outbox.enqueue("search.index_policy", page_id=locked.policy_id)
+    return faq
+
+
+def _check_faq(enquiry: Enquiry, by, question: str, answer: str) -> None:
+    """The rules of ``publish_faq``, checked on the locked row."""
+    if not may_publish_faq(by, enquiry):
+        raise EnquiryError(_("You may not do this to this enquiry."), code="forbidden")
+    if enquiry.kind != EnquiryKind.POLICY:
+        raise EnquiryError(_("Only policy questions can be published as FAQs."), code="kind")
+    if enquiry.state not in FAQ_STATES:
+        raise EnquiryError(_("Only answered questions can be published as FAQs."), code="state")
+    if not enquiry.faq_consent:
+        raise EnquiryError(
+            _("The asker did not agree to publication, so this question cannot be published."),
+            code="consent",
+        )
+    if enquiry.policy_id is None:
+        raise EnquiryError(_("Link the question to a policy before publishing it."), code="policy")
+    if not question or not answer:
+        raise EnquiryError(_("Write the question and the answer."), code="text")
+    if len(question) > MAX_FAQ_QUESTION_CHARS or len(answer) > rules.MAX_TEXT_CHARS:
+        raise EnquiryError(
+            _("The question is at most %(q)s characters and the answer at most %(a)s.")
+            % {"q": MAX_FAQ_QUESTION_CHARS, "a": rules.MAX_TEXT_CHARS},
+            code="too_long",
+        )
+    if enquiry.faqs.exists():
+        raise EnquiryError(_("This question is already published."), code="published")

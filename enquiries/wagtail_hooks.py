@@ -16,6 +16,7 @@ admin_urls = [
     path("", admin_views.queue, name="queue"),
     path("route/", admin_views.bulk_route, name="bulk_route"),
     path("<id:pk>/", admin_views.detail, name="detail"),
+    path("<id:pk>/faq/", admin_views.publish_faq, name="publish_faq"),
 ]
 
 

@@ -80,6 +80,23 @@ class PolicyIndexPage(PortalPage):
     class Meta:
         verbose_name = _("policy index page")
 
+    def route(self, request, path_components):
+        """A policy is read in one query with its department (Wagtail reads the generic row,
+        then the specific one, then the page reads its department): the policy page can show
+        its questions and answers (``enquiries``) within the same number of queries."""
+        if path_components:
+            try:
+                page = (
+                    PolicyPage.objects.child_of(self)
+                    .select_related("department")
+                    .get(slug=path_components[0])
+                )
+            except PolicyPage.DoesNotExist:
+                return super().route(request, path_components)  # another kind of page, or 404
+            page._cached_parent_obj = self
+            return page.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         policies = PolicyPage.objects.child_of(self).live().public().select_related("department")

@@ -59,6 +59,11 @@ class PolicyDocument(Document):
     interpretation = Text(analyzer="standard")
     interpretation_seg = Text(analyzer="whitespace")
     tags = Keyword(fields={"seg": Text(analyzer="whitespace")})
+    # Questions and answers (问答) published on the policy page (``policy_index.register_faqs``):
+    # one value per question and per answer, and all of them segmented into words.
+    faq_questions = Text(analyzer="standard")
+    faq_answers = Text(analyzer="standard")
+    faq_seg = Text(analyzer="whitespace")
     external_id = Keyword()
     # As written (exact), normalised (brackets and widths unified: exact and prefix match), and
     # analysed per character so that a tail such as "2024〕3号" matches as a phrase.

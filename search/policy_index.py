@@ -21,6 +21,9 @@ which ``external_gte`` accepts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
@@ -39,6 +42,28 @@ KIND = "policies"
 DELETED_VERSION = 2**62  # a deleted page never comes back
 
 
+@dataclass(frozen=True)
+class FaqSource:
+    """Questions and answers shown on policy pages by an app above this one (``enquiries``):
+    ``prefetch`` (a lookup or ``Prefetch`` for ``policy_queryset``) and ``pairs(page)``, the
+    page's published (question, answer) pairs read from what was prefetched."""
+
+    prefetch: object
+    pairs: Callable[[PolicyPage], list[tuple[str, str]]]
+
+
+_FAQ_SOURCES: list[FaqSource] = []
+
+
+def register_faqs(prefetch, pairs) -> None:
+    """Index a policy's questions and answers with it (called from an ``AppConfig.ready``)."""
+    _FAQ_SOURCES.append(FaqSource(prefetch, pairs))
+
+
+def faq_pairs(page: PolicyPage) -> list[tuple[str, str]]:
+    return [pair for source in _FAQ_SOURCES for pair in source.pairs(page)]
+
+
 def _newest_log_id():
     return PageLogEntry.objects.filter(page_id=OuterRef("pk")).order_by("-id").values("id")[:1]
 
@@ -49,7 +74,7 @@ def policy_queryset():
         PolicyPage.objects.live()
         .public()
         .select_related("department")
-        .prefetch_related("tagged_items__tag", "programmes")
+        .prefetch_related("tagged_items__tag", "programmes", *(s.prefetch for s in _FAQ_SOURCES))
         .annotate(index_log_id=Subquery(_newest_log_id()))
         .order_by("pk")
     )
@@ -99,6 +124,7 @@ def policy_document(page: PolicyPage) -> dict:
     interpretation = get_text_for_indexing(page.interpretation or "")
     body = body_text(page)
     tags = [item.tag.name for item in page.tagged_items.all()]
+    faqs = faq_pairs(page)
     with translation.override(settings.LANGUAGE_CODE):
         url = page.get_url() or page.url_path
     document = {
@@ -134,6 +160,10 @@ def policy_document(page: PolicyPage) -> dict:
     # The English title is searched with the words of the title (title_seg holds both).
     if page.title_en:
         document["title_seg"] += " " + analysis.segmented(page.title_en)
+    if faqs:  # only then: a policy without questions and answers is written as before
+        document["faq_questions"] = [question for question, _answer in faqs]
+        document["faq_answers"] = [answer for _question, answer in faqs]
+        document["faq_seg"] = analysis.segmented("\n\n".join(f"{q}\n{a}" for q, a in faqs))
     document.update(criteria_fields(criteria))
     return document
 

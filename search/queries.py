@@ -78,14 +78,25 @@ SUMMARY_WORDS = 3.0
 SUMMARY_EN = 2.0
 INTERPRETATION_PHRASE = 1.5
 INTERPRETATION_WORDS = 1.0
+FAQ_PHRASE = 1.5
+FAQ_WORDS = 1.0
 BODY_PHRASE = 1.5
 BODY_WORDS = 1.0
 IN_FORCE_WEIGHT = 1.25
 # Share of the query's words a document must contain (below 3 words: all of them).
 WORDS_MINIMUM_MATCH = "2<75%"
 
-SEG_FIELDS = ["title_seg", "summary_seg", "interpretation_seg", "body_seg", "tags.seg"]
-PHRASE_FIELDS = ["title", "summary", "interpretation", "body", "title_en", "summary_en"]
+SEG_FIELDS = ["title_seg", "summary_seg", "interpretation_seg", "body_seg", "tags.seg", "faq_seg"]
+PHRASE_FIELDS = [
+    "title",
+    "summary",
+    "interpretation",
+    "body",
+    "title_en",
+    "summary_en",
+    "faq_questions",
+    "faq_answers",
+]
 CHARACTER_FIELDS = ["title", "summary", "title_en", "summary_en"]
 
 # --- public filter names ----------------------------------------------------------------
@@ -314,6 +325,8 @@ class PolicyQuery:
             {"match": {"summary_en": {"query": text, "boost": SUMMARY_EN}}},
             {"match_phrase": {"body": {"query": text, "boost": BODY_PHRASE}}},
             {"match_phrase": {"interpretation": {"query": text, "boost": INTERPRETATION_PHRASE}}},
+            {"match_phrase": {"faq_questions": {"query": text, "boost": FAQ_PHRASE}}},
+            {"match_phrase": {"faq_answers": {"query": text, "boost": FAQ_PHRASE}}},
             {"term": {"tags": {"value": self.params.q.strip(), "boost": TAG_EXACT}}},
         ]
         if words:
@@ -323,6 +336,7 @@ class PolicyQuery:
                 {"match": {"tags.seg": {"query": words, "boost": TAG_WORDS}}},
                 {"match": {"interpretation_seg": {"query": words, "boost": INTERPRETATION_WORDS}}},
                 {"match": {"body_seg": {"query": words, "boost": BODY_WORDS}}},
+                {"match": {"faq_seg": {"query": words, "boost": FAQ_WORDS}}},
             ]
         should.extend(self.document_number_clauses())
         return should
@@ -455,6 +469,9 @@ class PolicyQuery:
                 "summary": field("summary", number_of_fragments=0),
                 "summary_en": field("summary_en", number_of_fragments=0),
                 "body": field("body", fragment_size=90, number_of_fragments=2),
+                # A matching question is shown whole beside the 问答 badge; else an answer's part.
+                "faq_questions": field("faq_questions", number_of_fragments=0),
+                "faq_answers": field("faq_answers", fragment_size=90, number_of_fragments=1),
             },
         }
 

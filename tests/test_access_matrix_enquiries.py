@@ -185,6 +185,7 @@ ADMIN = {
     "queue": (lambda e: {}, GET),
     "bulk_route": (lambda e: {}, POST),
     "detail": (lambda e: {"pk": e.pk}, GET_POST),
+    "publish_faq": (lambda e: {"pk": e.pk}, POST),
 }
 ADMIN_NAMES = names_in("enquiry_admin")
 

@@ -408,7 +408,8 @@ class Command(BaseCommand):
 
     # --- enquiries --------------------------------------------------------------------------
     def seed_enquiries(self, tally: Tally) -> None:
-        """Enquiries of the demo company in every state, so the performance page is not empty.
+        """Enquiries of the demo company in every state, so the performance page is not empty,
+        and one published as a question and answer (问答) on the first demo policy.
 
         The demo handler handles the department of the first demo policy; everything moves
         through ``enquiries.services`` with dates in the past, as if it had happened.
@@ -465,6 +466,14 @@ class Command(BaseCommand):
         move(e, "accept", 59)
         move(e, "answer", 55, comment="按国家级、省级分档奖励，标准见政策第三条。")
         rate(e, 5, "答复清楚。")
+        # Published (anonymised, the asker consented) as a question and answer on the policy page.
+        enquiry_services.publish_faq(
+            e,
+            by=handler,
+            question="专精特新企业奖励的金额是否按认定等级区分？",
+            answer="按国家级、省级分档奖励，具体标准见政策第三条。",
+            now=now - datetime.timedelta(days=50),
+        )
         e = ask(90, "difficulty", "厂房消防验收咨询", "改建厂房的消防验收应向哪个部门申请？")
         move(e, "route", 89, by=dispatcher, department=policy.department)
         move(e, "accept", 88)
