@@ -34,13 +34,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneportal.settings.test")
 
-import corpus  # noqa: E402
-
 TARGET_SECONDS = 90
 
 
 def import_rows(n: int, seed: int, today: datetime.date) -> list[dict]:
-    """The generated policies as records of the import file."""
+    """The generated policies as records of the import file (after ``django.setup()``: the
+    corpus reads the criteria kinds, which read the reference models)."""
+    import corpus
+
     rows = []
     for record in corpus.generate_policies(n, seed, today):
         department = corpus.DEPARTMENTS[record.department][0]
