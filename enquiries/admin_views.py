@@ -20,7 +20,7 @@ from policies.models import Department
 from zoneportal.clock import local_today
 
 from . import rules, services, states
-from .models import Enquiry, EnquiryKind, EnquiryState
+from .models import FAQ, Enquiry, EnquiryKind, EnquiryState
 
 PAGE_SIZE = 100
 
@@ -198,3 +198,64 @@ def publish_faq(request, pk):
     else:
         messages.success(request, _("Published on the policy page as a question and answer."))
     return redirect("enquiry_admin:detail", enquiry.pk)
+
+
+@staff_required
+def supervision(request):
+    """督办: every department's open work as of today, the overdue enquiries by name."""
+    if not (rules.is_supervisor(request.user) or rules.is_dispatcher(request.user)):
+        return redirect("enquiry_admin:queue")
+    return TemplateResponse(
+        request,
+        "wagtailadmin/enquiries/supervision.html",
+        {
+            "page_title": _("Supervision"),
+            "rows": services.open_work_by_department(local_today()),
+            "today": local_today(),
+        },
+    )
+
+
+def _faqs_for(user):
+    """The questions and answers ``user`` may correct: a supervisor all, others their
+    departments' (through the enquiry each came from)."""
+    faqs = FAQ.objects.select_related("policy", "enquiry").order_by("-published_at", "-pk")
+    if rules.is_supervisor(user):
+        return faqs
+    return faqs.filter(enquiry__in=rules.visible_to_staff(user))
+
+
+@staff_required
+def faqs(request):
+    return TemplateResponse(
+        request,
+        "wagtailadmin/enquiries/faqs.html",
+        {"page_title": _("Questions and answers"), "faqs": _faqs_for(request.user)[:PAGE_SIZE]},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_faq(request, pk):
+    """Correct a published question and answer, or take it off the policy page."""
+    faq = get_object_or_404(_faqs_for(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.edit_faq(
+                faq,
+                by=request.user,
+                question=request.POST.get("question", ""),
+                answer=request.POST.get("answer", ""),
+                published=request.POST.get("published") == "on",
+            )
+        except services.EnquiryError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The question and answer is saved."))
+            return redirect("enquiry_admin:faqs")
+        return redirect("enquiry_admin:edit_faq", faq.pk)
+    return TemplateResponse(
+        request,
+        "wagtailadmin/enquiries/faq_edit.html",
+        {"page_title": _("Edit the question and answer"), "faq": faq},
+    )

@@ -2,7 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import EnquiryKind, Rating
-from .rules import MAX_TEXT_CHARS
+from .rules import MAX_ATTACHMENTS, MAX_TEXT_CHARS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input. How many, which kinds and how big is checked by
+    ``services.ask`` (the one home of those rules)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
 class AskForm(forms.Form):
@@ -11,10 +26,9 @@ class AskForm(forms.Form):
     text = forms.CharField(
         label=_("Your question or request"), max_length=MAX_TEXT_CHARS, widget=forms.Textarea
     )
-    attachment = forms.FileField(
-        label=_("Attachment (optional)"),
+    attachments = AttachmentsField(
+        label=_("Attachments (optional)"),
         required=False,
-        help_text=_("PDF, JPEG, PNG, DOCX or XLSX, at most 10 MB."),
     )
     faq_consent = forms.BooleanField(
         label=_(
@@ -23,6 +37,12 @@ class AskForm(forms.Form):
         ),
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Up to %(n)s files: PDF, JPEG, PNG, DOCX or XLSX, at most 10 MB each."
+        ) % {"n": MAX_ATTACHMENTS}
 
 
 class RateForm(forms.Form):

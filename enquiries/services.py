@@ -7,7 +7,8 @@
 * ``rate``: the asker's rating picks ``rate`` or, for a first poor rating, ``rate_and_reopen``;
 * ``flag_due``: the daily flags (due within a working day, overdue);
 * ``publish_faq``: staff publish an answered policy question, anonymised and with the asker's
-  consent, as a question and answer (问答) on the policy page; the policy is reindexed.
+  consent, as a question and answer (问答) on the policy page; the policy is reindexed;
+* ``edit_faq``: staff correct a published question and answer, or take it off the page.
 """
 
 import datetime
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.uploads import validate_upload
 from notifications import outbox
-from policies.workdays import Calendar, add_working_days, as_local_date
+from policies.workdays import Calendar, add_working_days, as_local_date, working_days_between
 from zoneportal.clock import local_today
 
 from . import rules, states
@@ -237,17 +238,79 @@ def flag_due(today: datetime.date | None = None) -> dict:
     for enquiry in Enquiry.objects.filter(state__in=states.OPEN).only(
         "pk", "state", "due_date", "accept_due", "rectify_due", "flag"
     ):
-        due = current_due(enquiry)
-        flag = ""
-        if due is not None and due < today:
-            flag = OVERDUE
-        elif due is not None and due <= soon_until:
-            flag = DUE_SOON
+        flag = _flag_for(current_due(enquiry), today, soon_until)
         if flag != enquiry.flag:
             Enquiry.objects.filter(pk=enquiry.pk).update(flag=flag)
             if flag:
                 newly[flag].append(enquiry.pk)
     return newly
+
+
+def _flag_for(due: datetime.date | None, today: datetime.date, soon_until: datetime.date) -> str:
+    if due is not None and due < today:
+        return OVERDUE
+    if due is not None and due <= soon_until:
+        return DUE_SOON
+    return ""
+
+
+@dataclass
+class DepartmentWork:
+    """One department's open work, for the supervisors' overview (督办)."""
+
+    department: object  # a Department, or None for the dispatcher's tray
+    open: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    reopened: int = 0
+    extensions: int = 0
+    late: list = None  # the overdue enquiries, the longest overdue first: (enquiry, due, days)
+
+    def __post_init__(self):
+        self.late = self.late or []
+
+
+def open_work_by_department(today: datetime.date | None = None) -> list[DepartmentWork]:
+    """Open enquiries per department, counted as of ``today`` (not the last daily flags).
+
+    Departments with overdue work first (most overdue first), then by open work; the
+    dispatcher's tray (not yet routed) is the row whose department is None.
+    """
+    today = today or local_today()
+    calendar = Calendar.load()
+    soon_until = add_working_days(today, 1, calendar)
+    rows: dict = {}
+    open_enquiries = (
+        Enquiry.objects.filter(state__in=states.OPEN)
+        .select_related("department")
+        .only(
+            "pk",
+            "number",
+            "subject",
+            "state",
+            "due_date",
+            "accept_due",
+            "rectify_due",
+            "extension_days",
+            "department__name",
+        )
+        .order_by("pk")
+    )
+    for enquiry in open_enquiries:
+        row = rows.setdefault(enquiry.department_id, DepartmentWork(enquiry.department))
+        due = current_due(enquiry)
+        flag = _flag_for(due, today, soon_until)
+        row.open += 1
+        row.reopened += enquiry.state == S.REOPENED
+        row.extensions += bool(enquiry.extension_days)
+        if flag == OVERDUE:
+            row.overdue += 1
+            row.late.append((enquiry, due, working_days_between(due, today, calendar)))
+        elif flag == DUE_SOON:
+            row.due_soon += 1
+    for row in rows.values():
+        row.late.sort(key=lambda late: (late[1], late[0].pk))
+    return sorted(rows.values(), key=lambda r: (-r.overdue, -r.open, r.department is None))
 
 
 #: The states in which an answered policy question may become a question and answer.
@@ -284,6 +347,44 @@ def publish_faq(enquiry: Enquiry, *, by, question: str, answer: str, now=None) -
     return faq
 
 
+def may_edit_faq(user, faq: FAQ) -> bool:
+    """Who may publish the enquiry's FAQ may correct it; a supervisor may edit any."""
+    if rules.is_supervisor(user):
+        return True
+    return faq.enquiry is not None and may_publish_faq(user, faq.enquiry)
+
+
+def edit_faq(faq: FAQ, *, by, question: str, answer: str, published: bool) -> FAQ:
+    """Correct a published question and answer, or take it off (and put it back on) the page.
+
+    The same checks on the text as publishing; the policy's search document follows (through
+    the outbox), so an unpublished FAQ is no longer found.
+    """
+    question, answer = (question or "").strip(), (answer or "").strip()
+    with transaction.atomic():
+        locked = (
+            FAQ.objects.select_for_update(of=("self",)).select_related("enquiry").get(pk=faq.pk)
+        )
+        if not may_edit_faq(by, locked):
+            raise EnquiryError(_("You may not do this to this question and answer."), "forbidden")
+        _check_faq_text(question, answer)
+        locked.question, locked.answer, locked.published = question, answer, bool(published)
+        locked.save(update_fields=["question", "answer", "published"])
+        outbox.enqueue("search.index_policy", page_id=locked.policy_id)
+    return locked
+
+
+def _check_faq_text(question: str, answer: str) -> None:
+    if not question or not answer:
+        raise EnquiryError(_("Write the question and the answer."), code="text")
+    if len(question) > MAX_FAQ_QUESTION_CHARS or len(answer) > rules.MAX_TEXT_CHARS:
+        raise EnquiryError(
+            _("The question is at most %(q)s characters and the answer at most %(a)s.")
+            % {"q": MAX_FAQ_QUESTION_CHARS, "a": rules.MAX_TEXT_CHARS},
+            code="too_long",
+        )
+
+
 def _check_faq(enquiry: Enquiry, by, question: str, answer: str) -> None:
     """The rules of ``publish_faq``, checked on the locked row."""
     if not may_publish_faq(by, enquiry):
@@ -299,13 +400,6 @@ def _check_faq(enquiry: Enquiry, by, question: str, answer: str) -> None:
         )
     if enquiry.policy_id is None:
         raise EnquiryError(_("Link the question to a policy before publishing it."), code="policy")
-    if not question or not answer:
-        raise EnquiryError(_("Write the question and the answer."), code="text")
-    if len(question) > MAX_FAQ_QUESTION_CHARS or len(answer) > rules.MAX_TEXT_CHARS:
-        raise EnquiryError(
-            _("The question is at most %(q)s characters and the answer at most %(a)s.")
-            % {"q": MAX_FAQ_QUESTION_CHARS, "a": rules.MAX_TEXT_CHARS},
-            code="too_long",
-        )
+    _check_faq_text(question, answer)
     if enquiry.faqs.exists():
         raise EnquiryError(_("This question is already published."), code="published")

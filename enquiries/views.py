@@ -104,7 +104,7 @@ def ask(request):
                 kind=data["kind"],
                 subject=data["subject"],
                 text=data["text"],
-                attachments=[data["attachment"]] if data.get("attachment") else [],
+                attachments=data["attachments"],
                 faq_consent=data["faq_consent"],
                 **links,
             )

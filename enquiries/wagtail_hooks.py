@@ -3,7 +3,7 @@
 from django.urls import include, path, reverse
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -17,6 +17,9 @@ admin_urls = [
     path("route/", admin_views.bulk_route, name="bulk_route"),
     path("<id:pk>/", admin_views.detail, name="detail"),
     path("<id:pk>/faq/", admin_views.publish_faq, name="publish_faq"),
+    path("supervision/", admin_views.supervision, name="supervision"),
+    path("faqs/", admin_views.faqs, name="faqs"),
+    path("faqs/<id:pk>/", admin_views.edit_faq, name="edit_faq"),
 ]
 
 
@@ -30,11 +33,40 @@ class EnquiryMenuItem(MenuItem):
         return rules.is_enquiry_staff(request.user)
 
 
+class SupervisionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return rules.is_supervisor(request.user) or rules.is_dispatcher(request.user)
+
+
 @hooks.register("register_admin_menu_item")
 def register_enquiry_menu_item():
-    return EnquiryMenuItem(
+    return SubmenuMenuItem(
         pgettext_lazy("admin menu", "Enquiries"),
-        reverse("enquiry_admin:queue"),
+        Menu(
+            items=[
+                EnquiryMenuItem(
+                    pgettext_lazy("admin menu", "Enquiry queue"),
+                    reverse("enquiry_admin:queue"),
+                    name="enquiry-queue",
+                    icon_name="list-ul",
+                    order=100,
+                ),
+                SupervisionMenuItem(
+                    pgettext_lazy("admin menu", "Supervision"),
+                    reverse("enquiry_admin:supervision"),
+                    name="enquiry-supervision",
+                    icon_name="warning",
+                    order=200,
+                ),
+                EnquiryMenuItem(
+                    pgettext_lazy("admin menu", "Questions and answers"),
+                    reverse("enquiry_admin:faqs"),
+                    name="enquiry-faqs",
+                    icon_name="help",
+                    order=300,
+                ),
+            ]
+        ),
         name="enquiries",
         icon_name="help",
         order=270,

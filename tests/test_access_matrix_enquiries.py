@@ -18,10 +18,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from enquiries import services
-from enquiries.models import DepartmentHandler, Enquiry
+from enquiries.models import FAQ, DepartmentHandler, Enquiry
 from policies.models import Department
 from policies.roles import (
     ENQUIRY_DISPATCHERS,
@@ -94,6 +94,9 @@ def world(db):
         text="B 的机密内容",
         policy=policy,
         attachments=[pdf_upload()],
+    )
+    FAQ.objects.create(
+        policy=policy, question="A 的问答", answer="答复", enquiry=a, published_at=timezone.now()
     )
     return {"A": a, "B": b, "member_a": make_member(a_company), "first": first, "second": second}
 
@@ -186,6 +189,9 @@ ADMIN = {
     "bulk_route": (lambda e: {}, POST),
     "detail": (lambda e: {"pk": e.pk}, GET_POST),
     "publish_faq": (lambda e: {"pk": e.pk}, POST),
+    "supervision": (lambda e: {}, GET),
+    "faqs": (lambda e: {}, GET),
+    "edit_faq": (lambda e: {"pk": e.faqs.get().pk}, GET_POST),
 }
 ADMIN_NAMES = names_in("enquiry_admin")
 
@@ -233,6 +239,12 @@ def test_a_handler_of_another_department_sees_nothing_of_it(world):
     assert client.get(detail).status_code == 404
     assert client.post(detail, {"action": "accept"}).status_code == 404
     assert world["A"].number not in client.get(reverse("enquiry_admin:queue")).content.decode()
+    faq = world["A"].faqs.get()
+    edit = reverse("enquiry_admin:edit_faq", kwargs={"pk": faq.pk})
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"question": "改", "answer": "改"}).status_code == 404
+    assert "A 的问答" not in client.get(reverse("enquiry_admin:faqs")).content.decode()
+    assert FAQ.objects.get(pk=faq.pk).question == "A 的问答"
     client.post(
         reverse("enquiry_admin:bulk_route"),
         {"enquiry": [world["A"].pk], "department": world["second"].pk},

@@ -213,3 +213,44 @@ def test_seed_demo_publishes_a_faq_on_the_demo_policy(client, settings):
     assert faq.question in client.get(faq.policy.url).content.decode()
     call_command("seed_demo", stdout=io.StringIO())
     assert FAQ.objects.count() == 1  # idempotent
+
+
+def test_staff_correct_a_faq_and_take_it_off_the_page_and_out_of_search(
+    client, world, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        world["policy"].save_revision().publish()
+    faq = publish(answered(world), world["handler"])
+    deliver()
+    assert _found(client, "归集口径")
+
+    client.force_login(world["handler"])
+    edit = reverse("enquiry_admin:edit_faq", args=[faq.pk])
+    assert QUESTION in client.get(reverse("enquiry_admin:faqs")).content.decode()
+    corrected = "委托研发费用如何计入加计扣除？"
+    response = client.post(edit, {"question": corrected, "answer": ANSWER, "published": "on"})
+    assert response.status_code == 302
+    deliver()
+    client.logout()
+    policy_page = client.get(world["policy"].url).content.decode()
+    assert corrected in policy_page and QUESTION not in policy_page
+    assert _found(client, "加计扣除 委托研发")  # found by the corrected words
+
+    client.force_login(world["supervisor"])  # a supervisor may take any FAQ off
+    client.post(edit, {"question": corrected, "answer": ANSWER})  # "published" unticked
+    deliver()
+    client.logout()
+    assert "常见问答" not in client.get(world["policy"].url).content.decode()
+    assert not _found(client, "加计扣除 委托研发")
+    assert FAQ.objects.get().published is False  # kept, for putting back
+
+
+def test_a_faq_edit_needs_both_texts_and_the_right(client, world):
+    faq = publish(answered(world), world["handler"])
+    with pytest.raises(EnquiryError) as caught:
+        services.edit_faq(faq, by=world["handler"], question=" ", answer=ANSWER, published=True)
+    assert caught.value.code == "text"
+    with pytest.raises(EnquiryError) as caught:
+        services.edit_faq(faq, by=world["handler2"], question="改", answer="改", published=True)
+    assert caught.value.code == "forbidden"
+    assert FAQ.objects.get().question == QUESTION
