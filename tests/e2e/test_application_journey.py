@@ -6,43 +6,19 @@ and approves → the company sees the decision, the promised decision date and t
 """
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
 from applications.models import Application
-from tests.factories import (
-    make_programme,
-    make_reviewer,
-    make_verified_enterprise,
-    totp_code,
-)
+from tests.e2e.accounts import sign_in, verified
+from tests.factories import make_programme, make_reviewer, make_verified_enterprise
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct-horse-battery"  # the factory's
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page, base, email, *, mfa=False):
-    page.goto(base + "/accounts/login/")
-    form = page.locator("form.account-form")
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    if mfa:
-        page.wait_for_url("**/accounts/2fa/authenticate/**")
-        page.locator("input[name=code]").fill(totp_code(valid_for=10))
-        page.locator("form.account-form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def review(page, base, application, action, **fields):

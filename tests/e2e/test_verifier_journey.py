@@ -4,13 +4,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from enterprises import services
 from enterprises.models import Enterprise, Qualification, QualificationType, VerificationStatus
 from policies.roles import ENTERPRISE_VERIFIERS
+from tests.e2e.accounts import PASSWORD, verified
 from tests.factories import make_user, totp_code
 from zoneportal.clock import local_today
 
@@ -18,13 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct-horse-battery"  # the factory's
-
-
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 def test_a_verifier_with_mfa_verifies_a_pending_company(live_server, page, output_dir):
