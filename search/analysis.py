@@ -51,6 +51,7 @@ MAX_QUERY_CHARS = 200
 _WORD = re.compile(r"\w", re.UNICODE)
 _LATIN_ONLY = re.compile(r"^[a-z0-9 '\-]+$")
 _SPACES = re.compile(r"\s+")
+_LATIN_RUN = re.compile(r"[a-z0-9]+")
 # Brackets people type in document numbers instead of 〔〕: (), [], 【】, （）, 〖〗, ［］, ﹝﹞.
 _DOCNO_BRACKETS = str.maketrans(
     {
@@ -133,6 +134,11 @@ def normalise(text: str) -> str:
 
 def is_word(token: str) -> bool:
     return bool(_WORD.search(token))
+
+
+def is_han(ch: str) -> bool:
+    """A CJK unified ideograph (the basic block and extension A)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def words(text: str, *, limit: int | None = None) -> list[str]:
@@ -226,6 +232,65 @@ def pinyin(text: str) -> tuple[str, str]:
     initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
     keep = re.compile(r"[^0-9a-z]")
     return keep.sub("", full.lower()), keep.sub("", initials.lower())
+
+
+def pinyin_syllables(text: str) -> str:
+    """The toneless pinyin of ``text``, one syllable per Han character, separated by spaces.
+
+    Indexed beside titles and summaries so that a query typed in pinyin, or in Chinese with a
+    homophone slip (瞪铃企业 for 瞪羚企业), is found: both become ``deng ling qi ye``. Readings
+    follow the words (pypinyin's phrase dictionary: 银行 yin hang, 行业 hang ye). Latin letters
+    and digits stay as lowercase words; everything else separates.
+    """
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for item in lazy_pinyin(normalise(text), errors=lambda chunk: _LATIN_RUN.findall(chunk)):
+        words.extend(_LATIN_RUN.findall(item.lower()))
+    return " ".join(words)
+
+
+def pinyin_initials(syllables: str) -> str:
+    """``deng ling qi ye`` → ``d l q y``: what someone typing initials (``dlqy``) means."""
+    return " ".join(word[0] for word in syllables.split() if word.isalpha())
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Every toneless syllable pypinyin knows with a vowel in it (``m``, ``ng``, ``hm`` are
+    interjections, and would turn strings of initials into "syllables")."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    found = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            syllable = to_normal(reading).replace("ü", "v")
+            if syllable.isascii() and any(vowel in syllable for vowel in "aeiouv"):
+                found.add(syllable)
+    return frozenset(found)
+
+
+def split_pinyin(text: str) -> list[str] | None:
+    """``denglingqiye`` (or ``deng ling qiye``) → ``["deng", "ling", "qi", "ye"]``; None when the
+    text is not pinyin. Each space-separated part is split into the fewest syllables."""
+    known = _syllables()
+    result: list[str] = []
+    for part in normalise(text).lower().split():
+        if not part.isascii() or not part.isalpha() or len(part) > 60:
+            return None
+        # best[i]: the fewest syllables spelling part[:i] (None when it cannot be spelled).
+        best: list[list[str] | None] = [[]] + [None] * len(part)
+        for end in range(1, len(part) + 1):
+            for start in range(max(0, end - 6), end):
+                if best[start] is not None and part[start:end] in known:
+                    candidate = best[start] + [part[start:end]]
+                    if best[end] is None or len(candidate) < len(best[end]):
+                        best[end] = candidate
+        if best[-1] is None:
+            return None
+        result.extend(best[-1])
+    return result or None
 
 
 def suggest_inputs(title: str, title_en: str = "", *, tails: int = 5) -> list[str]:

@@ -59,6 +59,12 @@ class PolicyDocument(Document):
     interpretation = Text(analyzer="standard")
     interpretation_seg = Text(analyzer="whitespace")
     tags = Keyword(fields={"seg": Text(analyzer="whitespace")})
+    # Pinyin of the title and summary, one toneless syllable per character, and the title's
+    # initials (``analysis.pinyin_syllables``): queries typed in pinyin or initials, and Chinese
+    # queries with a homophone slip, are matched on these.
+    title_py = Text(analyzer="whitespace")
+    title_py_initials = Text(analyzer="whitespace")
+    summary_py = Text(analyzer="whitespace")
     # Questions and answers (问答) published on the policy page (``policy_index.register_faqs``):
     # one value per question and per answer, and all of them segmented into words.
     faq_questions = Text(analyzer="standard")

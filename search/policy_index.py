@@ -127,9 +127,13 @@ def policy_document(page: PolicyPage) -> dict:
     faqs = faq_pairs(page)
     with translation.override(settings.LANGUAGE_CODE):
         url = page.get_url() or page.url_path
+    title_py = analysis.pinyin_syllables(page.title)
     document = {
         "title": page.title,
         "title_seg": analysis.segmented(page.title),
+        "title_py": title_py,
+        "title_py_initials": analysis.pinyin_initials(title_py),
+        "summary_py": analysis.pinyin_syllables(page.summary),
         "title_en": page.title_en,
         "summary": page.summary,
         "summary_seg": analysis.segmented(f"{page.summary}\n{page.summary_en}"),

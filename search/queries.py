@@ -83,6 +83,15 @@ FAQ_WORDS = 1.0
 BODY_PHRASE = 1.5
 BODY_WORDS = 1.0
 IN_FORCE_WEIGHT = 1.25
+# Pinyin, initials, homophones and one-character slips: found, but below exact matches.
+PINYIN_TITLE = 3.0
+PINYIN_SUMMARY = 1.0
+INITIALS_TITLE = 2.0
+TYPO_TITLE = 0.5
+# A document containing every word of the query ranks above any that misses one.
+ALL_TERMS_WEIGHT = 100.0
+# Queries of at least this many Han characters tolerate one wrong character in the title.
+TYPO_MIN_CHARS = 4
 # Share of the query's words a document must contain (below 3 words: all of them).
 WORDS_MINIMUM_MATCH = "2<75%"
 
@@ -262,6 +271,78 @@ class PolicyQuery:
         self.suggest = suggest
         self.text = analysis.normalise(params.q) if params.searchable else ""
         self.words = analysis.query_words(params.q) if params.searchable else []
+        self.han = sum(1 for ch in self.text if analysis.is_han(ch))
+        self.syllables = self._syllables()
+        self.initials = self._initials()
+
+    def _syllables(self) -> str:
+        """The query as pinyin syllables: typed in pinyin, or Chinese read aloud (two or more
+        characters: one character read aloud matches far too much)."""
+        if not self.text:
+            return ""
+        if self.han >= 2:
+            return analysis.pinyin_syllables(self.text)
+        if self.han == 0:
+            spelled = analysis.split_pinyin(self.text)
+            if spelled and len(spelled) >= 2:
+                return " ".join(spelled)
+        return ""
+
+    def _initials(self) -> str:
+        """``dlqy`` → ``d l q y``: letters only, no spaces, 2–10 of them."""
+        compact = self.text.replace(" ", "")
+        if self.han or not compact.isascii() or not compact.isalpha() or " " in self.text:
+            return ""
+        return " ".join(compact) if 2 <= len(compact) <= 10 else ""
+
+    def tolerant(self) -> list[dict]:
+        """What finds a policy despite how the query was typed: its pinyin (full or initials),
+        a homophone slip, or one wrong character in a title (long enough queries only)."""
+        clauses: list[dict] = []
+        if self.syllables:
+            clauses += [
+                {"match_phrase": {"title_py": {"query": self.syllables, "boost": PINYIN_TITLE}}},
+                {
+                    "match_phrase": {
+                        "summary_py": {"query": self.syllables, "boost": PINYIN_SUMMARY}
+                    }
+                },
+            ]
+        if self.initials:
+            clauses.append(
+                {
+                    "match_phrase": {
+                        "title_py_initials": {"query": self.initials, "boost": INITIALS_TITLE}
+                    }
+                }
+            )
+        if self.han >= TYPO_MIN_CHARS and self.han == len(self.text.replace(" ", "")):
+            clauses.append(
+                {
+                    "match": {
+                        "title": {
+                            "query": self.text,
+                            "minimum_should_match": "-1",
+                            "boost": TYPO_TITLE,
+                        }
+                    }
+                }
+            )
+        return clauses
+
+    def all_terms(self) -> dict | None:
+        """Every word of the query is somewhere in the document (title, summary, body, tags,
+        questions and answers), or, for one-word queries, every character in one field."""
+        if len(self.words) >= 2:
+            return {
+                "multi_match": {
+                    "query": " ".join(self.words),
+                    "type": "cross_fields",
+                    "fields": SEG_FIELDS,
+                    "operator": "and",
+                }
+            }
+        return None
 
     # --- text ---------------------------------------------------------------------------
     def recall(self) -> dict:
@@ -291,6 +372,7 @@ class PolicyQuery:
                 }
             )
         should.extend(self.document_number_clauses(scoring=False))
+        should.extend(self.tolerant())
         return {"bool": {"should": should, "minimum_should_match": 1}}
 
     def document_number_clauses(self, *, scoring: bool = True) -> list[dict]:
@@ -339,6 +421,7 @@ class PolicyQuery:
                 {"match": {"faq_seg": {"query": words, "boost": FAQ_WORDS}}},
             ]
         should.extend(self.document_number_clauses())
+        should.extend(self.tolerant())
         return should
 
     def text_query(self) -> dict:
@@ -367,10 +450,14 @@ class PolicyQuery:
             }
         if not self.text:
             return query
+        functions = [{"filter": self.in_force(), "weight": IN_FORCE_WEIGHT}]
+        all_terms = self.all_terms()
+        if all_terms is not None:
+            functions.append({"filter": all_terms, "weight": ALL_TERMS_WEIGHT})
         return {
             "function_score": {
                 "query": query,
-                "functions": [{"filter": self.in_force(), "weight": IN_FORCE_WEIGHT}],
+                "functions": functions,
                 "score_mode": "multiply",
                 "boost_mode": "multiply",
             }

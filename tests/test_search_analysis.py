@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search import analysis
 
@@ -127,3 +129,35 @@ def test_traditional_conversion_is_skipped_only_when_nothing_could_change():
     # Characters that t2s changes only inside phrases are caught too.
     assert analysis.to_simplified("請答覆") == "请答复"
     assert analysis.to_simplified("答覆") == "答复"
+
+
+# --- pinyin ---------------------------------------------------------------------------------
+
+
+def test_pinyin_syllables_follow_the_words():
+    assert analysis.pinyin_syllables("瞪羚企业") == "deng ling qi ye"
+    assert analysis.pinyin_syllables("银行行业") == "yin hang hang ye"
+    assert analysis.pinyin_syllables("AI算力券2025") == "ai suan li quan 2025"
+    assert analysis.pinyin_initials("deng ling qi ye 2025") == "d l q y"
+
+
+def test_split_pinyin_reads_pinyin_and_refuses_the_rest():
+    assert analysis.split_pinyin("denglingqiye") == ["deng", "ling", "qi", "ye"]
+    assert analysis.split_pinyin("Deng Ling qiye") == ["deng", "ling", "qi", "ye"]
+    for not_pinyin in ("dlqy", "tax", "R&D", "2025", "研发", ""):
+        assert analysis.split_pinyin(not_pinyin) is None, not_pinyin
+
+
+@given(st.lists(st.sampled_from(sorted(analysis._syllables())), min_size=1, max_size=8))
+def test_any_run_of_syllables_is_read_back_letter_for_letter(syllables):
+    typed = "".join(syllables)
+    read = analysis.split_pinyin(typed)
+    assert read is not None and "".join(read) == typed
+    assert len(read) <= len(syllables)  # the fewest syllables that spell it
+
+
+@given(st.text(alphabet="瞪羚企业研发投入补贴人才安居专精特新算力券", min_size=1, max_size=12))
+def test_chinese_read_aloud_is_pinyin_again(text):
+    syllables = analysis.pinyin_syllables(text)
+    assert len(syllables.split()) == len(text)
+    assert analysis.split_pinyin(syllables) is not None

@@ -78,6 +78,24 @@ CASES = [
     ("研發費用加計扣除", {"cdht-2023-045"}),
     ("企業上市獎勵", {"cdht-2025-028"}),
     ("融資擔保", {"cdht-2025-026"}),
+    # full pinyin, spaced or not, and initials
+    ("denglingqiye", {"cdht-2025-005"}),
+    ("deng ling qi ye", {"cdht-2025-005"}),
+    ("zhuanjingtexin", {"cdht-2025-007"}),
+    ("suanliquan", {"cdht-2025-018"}),
+    ("liupian", {"cdht-2025-014"}),
+    ("dlqy", {"cdht-2025-005"}),
+    ("dujiaoshou", {"cdht-2025-006"}),
+    ("djs", {"cdht-2025-006"}),
+    ("zjtx", {"cdht-2025-007"}),
+    # a homophone slip (the same sound, another character)
+    ("瞪铃企业", {"cdht-2025-005"}),
+    ("算利券", {"cdht-2025-018"}),
+    ("独角受", {"cdht-2025-006"}),
+    ("贷款贴熄", {"cdht-2025-025"}),
+    # one wrong character in a longer query
+    ("集成电路设汁企业", {"cdht-2025-014"}),
+    ("企业上市挂牌奖历办法", {"cdht-2025-028"}),
 ]
 
 
@@ -206,3 +224,55 @@ def test_an_error_in_either_request_degrades_like_a_failed_search(monkeypatch):
     builder = PolicyQuery(SearchParams(q="研发"), local_today())
     with pytest.raises(service.SEARCH_ERRORS):
         service.execute(Client(), builder)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["瞪羚企业", "研发费用", "高新技术企业 所得税", "人才 租房 补贴", "中小企业 融资"],
+)
+def test_results_with_every_word_come_before_results_missing_one(corpus_index, q):
+    """Whatever the other scores, a policy containing all the query's words ranks above one
+    that lacks any of them."""
+    from search import analysis
+
+    client, index = corpus_index
+    words = analysis.query_words(q)
+    ranked = top(client, index, q, n=30)
+    assert ranked, q
+    documents = {
+        hit["_source"]["external_id"]: hit["_source"]
+        for hit in client.search(index=index, query={"terms": {"external_id": ranked}}, size=30)[
+            "hits"
+        ]["hits"]
+    }
+
+    def has_every_word(external_id):
+        source = documents[external_id]
+        text = (
+            " ".join(
+                str(source.get(f, ""))
+                for f in ("title_seg", "summary_seg", "body_seg", "interpretation_seg", "faq_seg")
+            )
+            + " "
+            + " ".join(source.get("tags", []))
+        )
+        return all(word in text.split() or word in source.get("tags", []) for word in words)
+
+    flags = [has_every_word(external_id) for external_id in ranked]
+    if len(words) >= 2:
+        assert True in flags, q
+        # No result lacking a word comes before one having them all.
+        assert flags == sorted(flags, reverse=True), (q, list(zip(ranked, flags, strict=True)))
+
+
+def test_english_words_are_not_mistaken_for_pinyin(corpus_index):
+    client, index = corpus_index
+    assert top(client, index, "gazelle")[0] == "cdht-2025-005"
+    assert top(client, index, "venture capital fund")[0] == "cdht-2025-027"
+
+
+def test_pinyin_of_unrelated_words_finds_nothing_extra(corpus_index):
+    """A pinyin query matches titles read the same way, not every title sharing a syllable."""
+    client, index = corpus_index
+    ranked = top(client, index, "denglingqiye", n=10)
+    assert ranked == ["cdht-2025-005"]
