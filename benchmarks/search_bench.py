@@ -218,6 +218,8 @@ class BenchPage:
         self.live_revision_id = record.pk
         self.url_path = f"/home/policies/{record.external_id}/"
         self.parsed_criteria = Criteria.parse(record.criteria)
+        # What the FAQ source registered by ``enquiries`` reads (the generated zone has none).
+        self.published_faqs = []
 
     def get_url(self):
         return f"/policies/{self.external_id}/"

@@ -152,6 +152,81 @@ class PrivateRedis:
         self.close()
 
 
+VARNISHD = os.environ.get("ZP_VARNISHD", "varnishd")
+
+
+class PrivateVarnish:
+    """A varnishd of our own running ``deploy/varnish.vcl`` in front of ``backend_port``.
+
+    The project's VCL with only the backend port changed; a free port, its working directory in
+    a temp dir (readable by the unprivileged user varnishd drops to when started as root).
+    """
+
+    def __init__(self, backend_port: int, port: int | None = None):
+        self.backend_port = backend_port
+        self.port = port or free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="zp-varnish-"))
+        self.directory.chmod(0o755)
+        self.process: subprocess.Popen | None = None
+        self._watchdog: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        vcl = (Path(__file__).resolve().parent.parent / "deploy" / "varnish.vcl").read_text()
+        if '.port = "8000";' not in vcl:
+            raise RuntimeError("deploy/varnish.vcl no longer names its backend port 8000")
+        vcl_path = self.directory / "portal.vcl"
+        vcl_path.write_text(vcl.replace('.port = "8000";', f'.port = "{self.backend_port}";'))
+        vcl_path.chmod(0o644)
+        command = [VARNISHD, "-F", "-a", f"127.0.0.1:{self.port}", "-f", str(vcl_path)]
+        command += ["-n", str(self.directory / "work"), "-s", "malloc,64m", "-T", "none"]
+        with open(self.directory / "varnish.log", "ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        pid_file = self.directory / "varnish.pid"
+        pid_file.write_text(str(self.process.pid))
+        self._watchdog = _start_watchdog(
+            f"kill -TERM -$(cat '{pid_file}') 2>/dev/null; rm -rf '{self.directory}'"
+        )
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    "varnishd exited:\n" + (self.directory / "varnish.log").read_text()
+                )
+            return port_open(self.port)
+
+        wait_until(answers, timeout, f"varnishd on port {self.port}", interval=0.1)
+
+    def close(self) -> None:
+        try:
+            if self.process is not None and self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait(15)
+        finally:
+            _stop_watchdog(self._watchdog)
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> PrivateVarnish:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 class PrivatePostgres:
     """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port, data in a temp dir.
 

@@ -23,6 +23,11 @@ programme's window opening, a policy expiring) can stay stale.
 ``invalidate`` runs after the transaction commits whenever a page is published, unpublished,
 moved or deleted, and when programmes, departments, news categories or the site contacts change
 (``cms.apps`` connects the signals).
+
+A stored page also says it may be shared (``Cache-Control: public, max-age=0, s-maxage=N``), so
+that a frontend cache (the Varnish of ``deploy/varnish.vcl``) serves it without reaching
+gunicorn; browsers keep nothing (``max-age=0``). ``invalidate`` empties that cache too, through
+Wagtail's frontend-cache framework (``FRONTEND_CACHE_URL``, ``zoneportal.frontend_cache``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +154,7 @@ class AnonymousPageCacheMiddleware:
         if cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            patch_cache_control(response, public=True, max_age=0, s_maxage=_seconds())
             try:
                 cache.set(key, response, _seconds())
             except Exception:
@@ -169,6 +177,8 @@ def _bump() -> None:
             cache.add(GENERATION_KEY, 1, timeout=None)
     except Exception:  # an outage: entries still expire after PAGE_CACHE_SECONDS
         logger.warning("could not invalidate the page cache", exc_info=True)
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        purge_url_from_cache("/")  # the frontend cache empties itself whole on any purge
 
 
 def invalidate_on_signal(sender=None, **kwargs) -> None:

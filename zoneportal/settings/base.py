@@ -278,6 +278,15 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Emptied on every publish; the lifetime bounds how long date-dependent content can lag.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
+# The Varnish in front (deploy/varnish.vcl), emptied with the page cache; none when unset.
+FRONTEND_CACHE_URL = env("FRONTEND_CACHE_URL", default="")
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "zoneportal.frontend_cache.VarnishBanBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
 # Match outcomes of the matching pages, per facts and language, under the page cache's
 # generation (search/match_views.py); 0 turns it off.
 MATCH_CACHE_SECONDS = env.int("MATCH_CACHE_SECONDS", default=120)
