@@ -14,13 +14,15 @@ Run as a script, it:
    (synchronous workers; ``--worker-class gthread --threads N`` to compare), on 127.0.0.1
    only, with throwaway secrets (``DJANGO_SECURE_SSL_REDIRECT=false``: the clients say
    ``X-Forwarded-Proto: https`` as the TLS proxy in front would);
+   In front of it, as in production, the Varnish of ``deploy/varnish.vcl`` (a private
+   varnishd on a free port; ``--no-frontend-cache`` drives gunicorn directly);
 3. runs Locust headless against it (this file is also the locustfile): ``--users`` clients,
    for ``--seconds``, a realistic mix of anonymous pages, search, the match API and signed-in
    enterprise pages;
 4. prints p50/p95 per page group and the errors, compared with the goals: anonymous pages
    p95 ≤ 60 ms, signed-in pages and search p95 ≤ 150 ms, no errors. Exit status 1 on a miss.
 
-It never touches the test databases; gunicorn is stopped at the end.
+It never touches the test databases; gunicorn and varnishd are stopped at the end.
 """
 
 from __future__ import annotations
@@ -289,6 +291,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)"
     )
+    parser.add_argument(
+        "--no-frontend-cache",
+        action="store_true",
+        help="drive gunicorn directly, without the Varnish of deploy/varnish.vcl in front",
+    )
     args = parser.parse_args(argv)
     if args.database.startswith("test_") or args.database in ("zoneportal",):
         parser.error("use a benchmark database, not a test or the main one")
@@ -320,9 +327,18 @@ def main(argv=None) -> int:
             cwd=ROOT,
             start_new_session=True,
         )
+        front = None
         try:
             host = f"http://127.0.0.1:{args.port}"
             _wait_until_up(f"{host}/healthz")
+            if not args.no_frontend_cache:
+                sys.path.insert(0, str(ROOT))
+                from tests.private_services import PrivateVarnish
+
+                front = PrivateVarnish(args.port)
+                front.start()
+                host = front.url
+                print(f"varnish (deploy/varnish.vcl) in front at {host}", flush=True)
             print(
                 f"gunicorn: {args.workers} workers, worker class "
                 f"{args.worker_class or 'from gunicorn.conf.py'}, threads "
@@ -358,6 +374,8 @@ def main(argv=None) -> int:
             print(f"load average after: {os.getloadavg()}", flush=True)
             return report(Path(f"{prefix}_stats.csv"))
         finally:
+            if front is not None:
+                front.close()
             os.killpg(gunicorn.pid, signal.SIGTERM)
             gunicorn.wait(timeout=30)
 

@@ -16,6 +16,8 @@ PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
     # tests: browser, QR codes, PDF text, translations
     chromium zbar-tools poppler-utils gettext
+    # the frontend cache in front of gunicorn (deploy/varnish.vcl; tests and the load benchmark)
+    varnish
     # docker-compose.yml validation (`docker-compose config`; no engine needed)
     docker-compose
     # the Python virtualenv and the Makefile
