@@ -13,9 +13,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja import Query as NinjaQuery
 from pydantic import ConfigDict, StrictBool, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -238,13 +239,32 @@ class MatchResponse(Schema):
     summary="Match an enterprise's facts against the policies in force",
     auth=None,
 )
-def match(request: HttpRequest, body: MatchRequest = None):
+def match(
+    request: HttpRequest,
+    response: HttpResponse,
+    body: MatchRequest = None,
+    limit: int = NinjaQuery(
+        match_service.MAX_RESULTS,
+        ge=1,
+        le=match_service.MAX_RESULTS,
+        description="How many results to return (a page of them).",
+    ),
+    offset: int = NinjaQuery(
+        0,
+        ge=0,
+        le=match_service.MAX_RESULTS,
+        description="How many ranked results to skip before the page starts.",
+    ),
+):
     body = body or MatchRequest()
     outcome = match_service.match_for(
         body.to_facts(), include_ineligible=body.include_ineligible, with_policies=False
     )
-    # Up to 500 results: each page is read with only the fields the answer shows.
-    shown = match_service.load_policies(outcome.results, fields=MATCH_POLICY_FIELDS)
+    # All are ranked (the order needs every one); the total goes in a header, and only the
+    # page asked for is read from the database and written out.
+    response["X-Total-Count"] = str(len(outcome.results))
+    page = outcome.results[offset : offset + limit]
+    shown = match_service.load_policies(page, fields=MATCH_POLICY_FIELDS)
     results = []
     for result in shown:
         page = result.policy

@@ -296,3 +296,20 @@ FIELDS = [
 def test_never_a_500(client, policies_index, body):  # noqa: F811
     response = post(client, body)
     assert response.status_code in (200, 422), (body, response.content)
+
+
+def test_results_come_in_pages_with_the_total_in_a_header(client, catalogue):
+    everything = post(client, COMPANY)
+    ranked = [r["policy"]["external_id"] for r in everything.json()["results"]]
+    assert everything["X-Total-Count"] == str(len(ranked)) == "4"
+    pages = []
+    for offset in (0, 2, 4):
+        response = client.post(
+            f"/api/v1/match?limit=2&offset={offset}", COMPANY, content_type="application/json"
+        )
+        assert response.status_code == 200 and response["X-Total-Count"] == "4"
+        pages += [r["policy"]["external_id"] for r in response.json()["results"]]
+    assert pages == ranked  # the same order, page after page, nothing twice
+    for bad in ("limit=0", "limit=501", "offset=-1", "limit=x"):
+        response = client.post(f"/api/v1/match?{bad}", {}, content_type="application/json")
+        assert response.status_code == 422, bad
