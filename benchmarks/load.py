@@ -227,6 +227,29 @@ def serve_env(database: str, static_root: str, port: int) -> dict:
     }
 
 
+def warm_up(host: str) -> int:
+    """Visit every anonymous page of the mix once, as the frontend cache is in steady state (a
+    page is fetched again in the background when its time is up, and after a publish only)."""
+    headers = {"X-Forwarded-Proto": "https"}
+
+    def get(path: str) -> str:
+        request = urllib.request.Request(host + path, headers=headers)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - 127.0.0.1
+            return response.read().decode()
+
+    paths = ["/", "/news/"] + [f"/policies/?page={n}" for n in range(1, 21)]
+    found = []
+    for path in paths:
+        html = get(path)
+        if path.startswith("/policies/?page=") and int(path.rsplit("=", 1)[1]) <= 3:
+            found += re.findall(r'href="(/policies/[^"#?]+/)"', html)
+        if path == "/news/":
+            found += re.findall(r'href="(/news/[^"#?]+/)"', html)
+    for path in sorted(set(found) - {"/policies/", "/news/"}):
+        get(path)
+    return len(paths) + len(set(found))
+
+
 def _wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -340,6 +363,7 @@ def main(argv=None) -> int:
                 front.start()
                 host = front.url
                 print(f"varnish (deploy/varnish.vcl) in front at {host}", flush=True)
+                print(f"warmed the frontend cache with {warm_up(host)} pages", flush=True)
             print(
                 f"gunicorn: {args.workers} workers, worker class "
                 f"{args.worker_class or 'from gunicorn.conf.py'}, threads "

@@ -49,6 +49,9 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         return (deliver);
     }
+    # When a page's time is up, the next visitor still gets it at once while Varnish fetches
+    # the new one in the background (grace); a publish bans it outright, grace or not.
+    set beresp.grace = 10m;
 }
 
 sub vcl_deliver {
