@@ -338,7 +338,7 @@ def acceptance_file(request, pk):
 @needs(rules.ROSTERS)
 @require_http_methods(["GET", "HEAD", "POST"])
 def roster_list(request):
-    programmes = Programme.objects.filter(page__policypage__apply_free=True).select_related("page")
+    programmes = Programme.objects.filter(page__apply_free=True).select_related("page")
     if request.method == "POST":
         programme = get_object_or_404(Programme, pk=request.POST.get("programme", "0") or "0")
         try:

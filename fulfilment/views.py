@@ -139,9 +139,8 @@ def offer(request, pk):
                 )
                 messages.info(request, _("You declined the benefit."))
             else:
-                form.is_valid()
                 services.confirm_entry(
-                    entry, by=request.user, declaration=bool(form.cleaned_data.get("declaration"))
+                    entry, by=request.user, declaration=request.POST.get("declaration") == "on"
                 )
                 messages.success(
                     request, _("Confirmed. The money will be paid into your company's account.")
