@@ -11,16 +11,22 @@ sees them.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from elastic_transport import TransportError
+from elasticsearch import NotFoundError
 from elasticsearch.dsl import Q
 from elasticsearch.helpers import scan
 
 from applications.models import APPROVED, Application
 from enterprises.models import Enterprise, VerificationStatus
+from policies.matching import ELIGIBLE, Facts, evaluate
 from search.client import get_client
 from search.documents import index_name
+from search.enterprise_index import facts_document
 from search.reverse import compile_eligible
 from zoneportal.clock import local_today
 
@@ -30,6 +36,7 @@ from .models import Award, EntryState, Roster, RosterEntry, RosterState
 #: Index fields that are derived or not facts of the company (left out of the evidence).
 NOT_EVIDENCE = {"name", "industry_prefixes", "revenue_cents_ceil", "verified"}
 CHUNK = 5000
+logger = logging.getLogger(__name__)
 
 
 def eligible_with_evidence(criteria, today, *, client=None, index=None):
@@ -48,8 +55,29 @@ def eligible_with_evidence(criteria, today, *, client=None, index=None):
         yield int(hit["_id"]), hit.get("_source", {})
 
 
+def eligible_in_python(criteria, today):
+    """The same as ``eligible_with_evidence``, evaluated in Python over every verified company
+    (when the index is missing or Elasticsearch is down: slower, same answer)."""
+    companies = Enterprise.objects.filter(
+        verification_status=VerificationStatus.VERIFIED
+    ).select_related("area")
+    for enterprise in companies.iterator(chunk_size=500):
+        facts = Facts.from_enterprise(enterprise)
+        if evaluate(criteria, facts, today).status == ELIGIBLE:
+            document = facts_document(facts)
+            yield enterprise.pk, {k: v for k, v in document.items() if k not in NOT_EVIDENCE}
+
+
 def generate(
-    programme, *, by, amount, confirm_days: int = 10, today=None, client=None, index=None
+    programme,
+    *,
+    by,
+    amount,
+    confirm_days: int = 10,
+    today=None,
+    client=None,
+    index=None,
+    use_index=True,
 ) -> Roster:
     """A roster under review for an apply-free programme (see the module docstring)."""
     rules.require(by, rules.ROSTERS)
@@ -77,7 +105,14 @@ def generate(
             _("This programme already has a roster in progress."), code="exists"
         )
     criteria = policy.parsed_criteria
-    found = dict(eligible_with_evidence(criteria, today, client=client, index=index))
+    found = None
+    if use_index:
+        try:
+            found = dict(eligible_with_evidence(criteria, today, client=client, index=index))
+        except (NotFoundError, TransportError) as exc:
+            logger.warning("reverse matching unavailable (%s): evaluating in Python", exc)
+    if found is None:
+        found = dict(eligible_in_python(criteria, today))
     verified = (
         set(
             Enterprise.objects.filter(

@@ -224,3 +224,20 @@ def test_a_roster_under_review_cannot_be_confirmed(zone):
             declaration=True,
             today=datetime.date.today(),
         )
+
+
+def test_without_the_index_the_roster_is_evaluated_in_python_with_the_same_answer(zone):
+    from_index = dict(generate(zone).entries.values_list("enterprise_id", "evidence"))
+    Roster.objects.all().delete()
+    roster = rosters.generate(
+        zone["programme"],
+        by=zone["officer"],
+        amount=Decimal("100000.00"),
+        client=admin_client(),
+        index=f"{zone['index']}-missing",
+    )
+    from_python = dict(roster.entries.values_list("enterprise_id", "evidence"))
+    assert set(from_python) == set(from_index) == {c.pk for c in zone["fits"]}
+    assert {pk: e["facts"] for pk, e in from_python.items()} == {
+        pk: e["facts"] for pk, e in from_index.items()
+    }
