@@ -118,7 +118,7 @@ def run(args) -> dict:
         }
         for c in companies
     )
-    helpers.bulk(client, actions, chunk_size=1000, request_timeout=300)
+    helpers.bulk(client, actions, chunk_size=1000)
     client.indices.put_settings(index=concrete, settings={"refresh_interval": "1s"})
     client.indices.refresh(index=concrete)
     say(f"    indexed in {time.monotonic() - t:.1f} s")

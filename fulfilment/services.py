@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -360,6 +360,25 @@ def requeue(instalment, *, by) -> Instalment:
     return locked
 
 
+def _write_results(instalments) -> None:
+    """One ``UPDATE … FROM (VALUES …)`` per 2,000 settled lines (``bulk_update``'s CASE per
+    column is many times slower at 10,000 lines)."""
+    table = Instalment._meta.db_table
+    for start in range(0, len(instalments), 2000):
+        chunk = instalments[start : start + 2000]
+        values = ", ".join(["(%s, %s, %s::date, %s, %s)"] * len(chunk))
+        params = []
+        for i in chunk:
+            params += [i.pk, i.state, i.paid_on, i.bank_reference, i.returned_reason]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS i SET state = v.state, paid_on = v.paid_on, "  # noqa: S608
+                "bank_reference = v.ref, returned_reason = v.reason, version = i.version + 1 "
+                f"FROM (VALUES {values}) AS v(id, state, paid_on, ref, reason) WHERE i.id = v.id",
+                params,
+            )
+
+
 @transaction.atomic
 def apply_results(batch, results, *, by, file_name: str, sha256: str):
     """Apply checked bank results (``bankfiles.check_results``) to a submitted batch, all of
@@ -407,11 +426,7 @@ def apply_results(batch, results, *, by, file_name: str, sha256: str):
                 comment=r.reason,
             )
         )
-    Instalment.objects.bulk_update(
-        list(now_version.values()),
-        ["state", "paid_on", "bank_reference", "returned_reason", "version"],
-        batch_size=1000,
-    )
+    _write_results(list(now_version.values()))
     result = ResultImport.objects.create(
         batch=locked,
         file_name=file_name[:255],
