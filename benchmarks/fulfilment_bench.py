@@ -204,7 +204,6 @@ def run(args) -> dict:
         f"    {applied.paid} paid, {applied.returned} returned in {seconds:.1f} s "
         f"(target ≤ 20 s; load {load()})"
     )
-    client.indices.delete(index=concrete, ignore_unavailable=True)
     return figures
 
 
@@ -239,6 +238,12 @@ def main() -> int:
     finally:
         from django.db import connections
 
+        try:  # every index under the prefix (publishing the policy indexed it too)
+            from search.indexing import delete_all
+
+            delete_all(prefix)
+        except Exception as exc:  # noqa: BLE001 - cleaning up; say what is left
+            say(f"could not delete the {prefix}-* indices: {exc}")
         connections.close_all()
         drop_database(server_url, database)
     return 0
