@@ -174,8 +174,17 @@ class Programme(Orderable):
         )["total"]
         return total or Decimal("0")
 
+    def committed_elsewhere(self):
+        """What other apps have granted from this budget (apply-free awards, ``fulfilment``)."""
+        return sum((committed(self) for committed in OTHER_COMMITMENTS), Decimal("0"))
+
     def remaining_budget(self):
-        return self.budget - self.approved_total()
+        return self.budget - self.approved_total() - self.committed_elsewhere()
+
+
+#: Callables ``programme -> Decimal`` of apps above this one that spend a programme's budget
+#: (registered with ``rules.register_benefit_source``).
+OTHER_COMMITMENTS: list = []
 
 
 class ApplicationState(models.TextChoices):

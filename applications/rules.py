@@ -22,6 +22,7 @@ from zoneportal.clock import local_today
 from .models import (
     APPROVED,
     ENDED,
+    OTHER_COMMITMENTS,
     Application,
     ApplicationEvent,
     ApplicationState,
@@ -106,6 +107,36 @@ def earlier_exclusive_approval(enterprise, programme, today=None) -> Application
     return None
 
 
+#: Callables ``(enterprise, group_id, year) -> str | None`` of apps above this one whose
+#: benefits count for the no-double-benefit rule (apply-free awards): a message naming the
+#: earlier benefit, or None.
+OTHER_BENEFITS: list = []
+
+
+def register_benefit_source(*, committed, earlier) -> None:
+    """Let an app above (``fulfilment``) count its grants against budgets and the exclusivity
+    rule: ``committed(programme)`` is what it granted from the budget, ``earlier(enterprise,
+    group_id, year)`` names a benefit this year in the group, or None."""
+    if committed not in OTHER_COMMITMENTS:
+        OTHER_COMMITMENTS.append(committed)
+    if earlier not in OTHER_BENEFITS:
+        OTHER_BENEFITS.append(earlier)
+
+
+def other_exclusive_benefit(enterprise, programme, today=None) -> str | None:
+    """A message naming a benefit of another kind this year in the programme's exclusivity
+    group (an apply-free award), or None."""
+    group_id = programme.page.specific.exclusivity_group_id
+    if group_id is None:
+        return None
+    year = (today or local_today()).year
+    for earlier in OTHER_BENEFITS:
+        message = earlier(enterprise, group_id, year)
+        if message:
+            return message
+    return None
+
+
 def exclusivity_message(earlier: Application) -> str:
     group = earlier.policy.exclusivity_group
     return _(
@@ -170,6 +201,10 @@ def check_company(enterprise, programme, *, now=None, for_resubmission=False) ->
     earlier = earlier_exclusive_approval(enterprise, programme, today)
     if earlier is not None:
         problems.append(exclusivity_message(earlier))
+    else:
+        other = other_exclusive_benefit(enterprise, programme, today)
+        if other:
+            problems.append(other)
     return StartCheck(evaluation, problems)
 
 
@@ -364,4 +399,7 @@ def approved_amount(application, amount, today=None) -> Decimal:
     earlier = earlier_exclusive_approval(application.enterprise, programme, today)
     if earlier is not None and earlier.pk != application.pk:
         raise ApplicationError(exclusivity_message(earlier), code="exclusive")
+    other = other_exclusive_benefit(application.enterprise, programme, today)
+    if other:
+        raise ApplicationError(other, code="exclusive")
     return amount

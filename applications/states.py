@@ -61,6 +61,10 @@ NOTIFY = After("applications.notify_event", lambda event: {"event_id": event.pk}
 ISSUE_CERTIFICATE = After(
     "certificates.issue", lambda event: {"application_id": event.application_id}
 )
+#: A final approval becomes an award to be paid (``fulfilment.create_award``).
+CREATE_AWARD = After(
+    "fulfilment.create_award", lambda event: {"application_id": event.application_id}
+)
 
 
 # --- the effects ------------------------------------------------------------------------------
@@ -227,6 +231,7 @@ ACTIONS = {
             S.FINAL,
             SYSTEM,
             effect=finalise,
+            after_commit=(NOTIFY, CREATE_AWARD),
         ),
     )
 }

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "applications",
     "certificates",
     "enquiries",
+    "fulfilment",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -377,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-enquiries": {
         "task": "enquiries.daily",
         "schedule": crontab(hour=7, minute=45),
+    },
+    # Apply-free roster entries past their deadline lapse; awards for final approvals.
+    "daily-fulfilment": {
+        "task": "fulfilment.daily",
+        "schedule": crontab(hour=7, minute=50),
     },
 }
 

@@ -61,6 +61,8 @@ from policies.roles import (
     ENQUIRY_HANDLERS,
     ENQUIRY_SUPERVISORS,
     ENTERPRISE_VERIFIERS,
+    FINANCE,
+    FULFILMENT_OFFICERS,
     POLICY_APPROVERS,
     POLICY_EDITORS,
 )
@@ -82,6 +84,8 @@ ACCOUNTS = [
     ("handler@demo.zoneportal.cn", "演示诉求承办 Demo enquiry handler", ENQUIRY_HANDLERS),
     ("dispatcher@demo.zoneportal.cn", "演示诉求分派 Demo dispatcher", ENQUIRY_DISPATCHERS),
     ("supervisor@demo.zoneportal.cn", "演示督办 Demo supervisor", ENQUIRY_SUPERVISORS),
+    ("finance@demo.zoneportal.cn", "演示资金拨付 Demo finance", FINANCE),
+    ("fulfilment@demo.zoneportal.cn", "演示政策兑现 Demo fulfilment officer", FULFILMENT_OFFICERS),
 ]
 HANDLER_EMAIL = "handler@demo.zoneportal.cn"
 
@@ -144,6 +148,7 @@ class Command(BaseCommand):
             accounts = self.seed_accounts(tally, password)
             accounts.append(self.seed_company(tally, password))
             self.seed_enquiries(tally)
+            self.seed_fulfilment(tally, password)
 
         if tally.changed:
             self.stdout.write(self.style.SUCCESS("Demo content loaded:"))
@@ -494,6 +499,30 @@ class Command(BaseCommand):
             due_date=local_today() + datetime.timedelta(days=7),
         )
         tally.add("enquiries", "created", Enquiry.objects.filter(enterprise=enterprise).count())
+
+    # --- fulfilment --------------------------------------------------------------------------
+    def seed_fulfilment(self, tally: Tally, password: str) -> None:
+        """Awards, payments, acceptance, recovery and apply-free rosters in every state
+        (``demo/fulfilment_demo.py``)."""
+        from demo import fulfilment_demo
+
+        User = get_user_model()
+        company = User.objects.get(email__iexact=COMPANY_EMAIL).memberships.get().enterprise
+        superuser = User.objects.get(email__iexact="admin@demo.zoneportal.cn")
+
+        def acting(email, permission):
+            # The demo account when it holds the right (an existing one may have lost it).
+            user = User.objects.get(email__iexact=email)
+            return user if user.is_staff and user.has_perm(permission) else superuser
+
+        fulfilment_demo.seed(
+            tally,
+            password,
+            reviewer=acting("reviewer@demo.zoneportal.cn", "applications.review_application"),
+            finance=acting("finance@demo.zoneportal.cn", "fulfilment.prepare_payments"),
+            officer=acting("fulfilment@demo.zoneportal.cn", "fulfilment.manage_rosters"),
+            demo_company=company,
+        )
 
     # --- accounts ---------------------------------------------------------------------------
     def seed_accounts(self, tally: Tally, password: str) -> list[AccountRow]:
