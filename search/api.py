@@ -264,7 +264,7 @@ def match(
     # page asked for is read from the database and written out.
     response["X-Total-Count"] = str(len(outcome.results))
     page = outcome.results[offset : offset + limit]
-    shown = match_service.load_policies(page, fields=MATCH_POLICY_FIELDS)
+    shown = outcome.explain(match_service.load_policies(page, fields=MATCH_POLICY_FIELDS))
     results = []
     for result in shown:
         page = result.policy

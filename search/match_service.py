@@ -6,13 +6,18 @@ it. The way it works (docs/architecture.md, "Matching"):
 1. Elasticsearch finds the candidates at scale: ``search.matching.match`` over the policies
    alias (``<SEARCH_INDEX_PREFIX>-policies``) returns every policy in force with its status
    and the full-text similarity of the company's business scope to the policy.
-2. The database is the truth: the candidates are read back as live, public policies in force
-   today, and the Python evaluator (``policies.matching.evaluate``) judges each criterion with
-   an explanation a person understands. Its status is the one shown (the two evaluators agree;
-   if the index is momentarily stale the database wins).
+2. The database is the truth about what is live: the candidates are kept only if they are
+   live, public policies in force today. Each status and the share of criteria met come from
+   the index (the named clauses say which criteria fail or are unknown; the two evaluators
+   agree — tests/test_match_agreement.py).
 3. Results are ordered eligible, possible, near (then ineligible, when asked for), and within a
    status by a score from 0 to 1 that blends criteria fit (the share of criteria met) with the
    text similarity.
+4. The results a page or the API shows are explained (``MatchOutcome.explain``): the Python
+   evaluator (``policies.matching.evaluate``) judges each of their criteria from the database
+   with an explanation a person understands; if the index was momentarily stale for one, the
+   database's status is the one shown. Explaining all 500 possible results took most of a
+   match's time; a page shows 20.
 
 With Elasticsearch down, timing out, or without a policies index, the same evaluation runs in
 Python over every policy in force from the database, and the outcome says ``degraded``. Nothing
@@ -130,11 +135,14 @@ class MatchResult:
     effective_date: datetime.date
     status: str
     score: float
-    criteria: list[CriterionView]
+    # The explained criteria; None until ``MatchOutcome.explain`` reads the result.
+    criteria: list[CriterionView] | None
     text_score: float = 0.0
     # The page itself, read by ``load_policies`` for the results that are shown (a page of
     # "my matches" lists 20 of up to 500; reading 500 Wagtail pages took longer than matching).
     policy: PolicyPage | None = None
+    # Left out when explained: the policy has gone, or its criteria cannot be read.
+    hidden: bool = False
 
     @property
     def apply_free(self) -> bool:
@@ -161,6 +169,41 @@ class MatchResult:
 class MatchOutcome:
     results: list[MatchResult] = field(default_factory=list)
     degraded: bool = False
+    # What was matched, for explaining the results shown.
+    facts: Facts | None = None
+    day: datetime.date | None = None
+
+    def explain(self, results: list[MatchResult]) -> list[MatchResult]:
+        """Judge each criterion of ``results`` in Python from the database, with its
+        explanation (one query for those not explained yet). Returns the results that can be
+        shown: one whose policy has gone or whose criteria cannot be read is left out."""
+        todo = [r for r in results if r.criteria is None]
+        if todo:
+            raw = dict(
+                PolicyPage.objects.filter(pk__in=[r.policy_id for r in todo]).values_list(
+                    "pk", "criteria"
+                )
+            )
+            for result in todo:
+                evaluation = None
+                if result.policy_id in raw:
+                    evaluation = _evaluate_criteria(
+                        result.policy_id, raw[result.policy_id], self.facts, self.day
+                    )
+                if evaluation is None:
+                    result.criteria = []
+                    result.hidden = True
+                    continue
+                if evaluation.status != result.status:
+                    logger.warning(
+                        "index is stale for policy %s: %s in the index, %s in the database",
+                        result.policy_id,
+                        result.status,
+                        evaluation.status,
+                    )
+                    result.status = evaluation.status
+                result.criteria = _views(evaluation)
+        return [r for r in results if not r.hidden]
 
     def by_status(self, status: str) -> list[MatchResult]:
         return [r for r in self.results if r.status == status]
@@ -195,8 +238,8 @@ def python_text_similarity(scope: str, page: PolicyPage) -> float:
     return len(wanted & have) / len(wanted)
 
 
-def _score(evaluation: Evaluation, text: float, has_scope: bool) -> float:
-    fit = evaluation.fit
+def _score(fit: float, text: float, has_scope: bool) -> float:
+    """Criteria fit (the share met), blended with the text similarity when there is a scope."""
     if not has_scope:
         return round(fit, 4)
     return round(FIT_WEIGHT * fit + (1 - FIT_WEIGHT) * text, 4)
@@ -204,10 +247,6 @@ def _score(evaluation: Evaluation, text: float, has_scope: bool) -> float:
 
 def _views(evaluation: Evaluation) -> list[CriterionView]:
     return [CriterionView(r.key, r.met, r.explanation) for r in evaluation.criteria]
-
-
-def page_read(page) -> bool:
-    return isinstance(page, PolicyPage)
 
 
 def _in_force(today: datetime.date):
@@ -240,8 +279,7 @@ def _rank(results: list[MatchResult]) -> list[MatchResult]:
 
 
 def _finish(rows, facts, include_ineligible) -> list[MatchResult]:
-    """rows: (page or a (pk, effective date) pair, evaluation, raw text score). Normalise text,
-    score, filter, rank."""
+    """rows: (page, evaluation, raw text score). Normalise text, score, filter, rank."""
     has_scope = bool(facts.business_scope.strip())
     best = max((raw for _p, _e, raw in rows), default=0.0)
     results = []
@@ -249,14 +287,13 @@ def _finish(rows, facts, include_ineligible) -> list[MatchResult]:
         if evaluation.status == INELIGIBLE and not include_ineligible:
             continue
         text = raw / best if best > 0 else 0.0
-        pk, effective = (page.pk, page.effective_date) if page_read(page) else page
         results.append(
             MatchResult(
-                policy_id=pk,
-                effective_date=effective,
-                policy=page if page_read(page) else None,
+                policy_id=page.pk,
+                effective_date=page.effective_date,
+                policy=page,
                 status=evaluation.status,
-                score=_score(evaluation, text, has_scope),
+                score=_score(evaluation.fit, text, has_scope),
                 criteria=_views(evaluation),
                 text_score=round(text, 4),
             )
@@ -274,30 +311,31 @@ def _match_with_index(facts, day, include_ineligible, limit) -> list[MatchResult
         include_ineligible=include_ineligible,
         size=limit,
     )
-    # Up to 500 policies: evaluating needs only their criteria, not the pages (load_policies).
-    found = {
-        pk: (criteria, effective)
-        for pk, criteria, effective in _in_force(day)
+    # Live, public and in force now (the index may lag a moment behind an unpublish).
+    effective = dict(
+        _in_force(day)
         .filter(pk__in=[c.policy_id for c in candidates])
-        .values_list("pk", "criteria", "effective_date")
-    }
-    rows = []
-    for candidate in candidates:
-        if candidate.policy_id not in found:  # unpublished or changed since it was indexed
-            continue
-        criteria, effective = found[candidate.policy_id]
-        evaluation = _evaluate_criteria(candidate.policy_id, criteria, facts, day)
-        if evaluation is None:
-            continue
-        if evaluation.status != candidate.status:
-            logger.warning(
-                "index is stale for policy %s: %s in the index, %s in the database",
-                candidate.policy_id,
-                candidate.status,
-                evaluation.status,
+        .values_list("pk", "effective_date")
+    )
+    kept = [c for c in candidates if c.policy_id in effective]
+    if not include_ineligible:
+        kept = [c for c in kept if c.status != INELIGIBLE]
+    has_scope = bool(facts.business_scope.strip())
+    best = max((c.text_score for c in kept), default=0.0)
+    results = []
+    for candidate in kept:
+        text = candidate.text_score / best if best > 0 else 0.0
+        results.append(
+            MatchResult(
+                policy_id=candidate.policy_id,
+                effective_date=effective[candidate.policy_id],
+                status=candidate.status,
+                score=_score(candidate.fit, text, has_scope),
+                criteria=None,
+                text_score=round(text, 4),
             )
-        rows.append(((candidate.policy_id, effective), evaluation, candidate.text_score))
-    return _finish(rows, facts, include_ineligible)
+        )
+    return _rank(results)
 
 
 def _match_in_python(facts, day, include_ineligible, limit) -> list[MatchResult]:
@@ -343,13 +381,18 @@ def match_for(
     because of Elasticsearch: the outcome is ``degraded`` when the database answered alone).
 
     With ``with_policies=False`` a result's ``policy`` may be ``None`` until ``load_policies``
-    reads it: a page that shows some of the results reads only those."""
+    reads it and ``criteria`` ``None`` until ``outcome.explain`` judges it: a page that shows
+    some of the results reads and explains only those."""
     day = today or zone_today()
     try:
-        outcome = MatchOutcome(_match_with_index(facts, day, include_ineligible, limit), False)
+        outcome = MatchOutcome(
+            _match_with_index(facts, day, include_ineligible, limit), False, facts, day
+        )
     except (ApiError, TransportError) as exc:
         logger.warning("matching falls back to the database: %s", exc.__class__.__name__)
-        outcome = MatchOutcome(_match_in_python(facts, day, include_ineligible, limit), True)
+        outcome = MatchOutcome(
+            _match_in_python(facts, day, include_ineligible, limit), True, facts, day
+        )
     if with_policies:
-        outcome.results = load_policies(outcome.results)
+        outcome.results = outcome.explain(load_policies(outcome.results))
     return outcome

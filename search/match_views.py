@@ -77,7 +77,7 @@ def paged_results(request, outcome: match_service.MatchOutcome | None) -> dict:
     fits_page = Paginator(fits, PER_PAGE).get_page(request.GET.get("page"))
     near_page = Paginator(near, PER_PAGE).get_page(request.GET.get("near_page"))
     # Only the results shown are read from the database (one query).
-    shown = {id(r) for r in match_service.load_policies([*fits_page, *near_page])}
+    shown = {id(r) for r in outcome.explain(match_service.load_policies([*fits_page, *near_page]))}
     counts = outcome.counts
     groups = []
     for status, page, results in (

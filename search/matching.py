@@ -131,6 +131,16 @@ class Candidate:
     failed: tuple[str, ...]
     unknown: tuple[str, ...]
     text_score: float
+    # How many criteria the policy sets (its ``crit_keys``): with ``failed`` and ``unknown``,
+    # the share of criteria met, without reading the policy.
+    criteria_count: int = 0
+
+    @property
+    def fit(self) -> float:
+        """Share of criteria met (1.0 for a policy without criteria), as the evaluator's."""
+        if not self.criteria_count:
+            return 1.0
+        return (self.criteria_count - len(self.failed) - len(self.unknown)) / self.criteria_count
 
 
 def status_from_hit(matched: list[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -150,9 +160,10 @@ def match(
 ) -> list[Candidate]:
     """Run the match and return candidates ordered eligible, possible, near, then score.
 
-    Only what the caller reads comes back: the page id (doc values), the score and the
-    matched clause names; no ``_source`` and no stored fields (``match_service`` reads the
-    pages from the database), and ``filter_path`` keeps the response to those.
+    Only what the caller reads comes back: the page id and the criteria keys (doc values), the
+    score and the matched clause names; no ``_source`` and no stored fields
+    (``match_service`` reads the pages from the database), and ``filter_path`` keeps the
+    response to those.
     """
     today = today or local_today()
     search = (
@@ -162,7 +173,7 @@ def match(
             size=size,
             track_total_hits=False,
             stored_fields="_none_",
-            docvalue_fields=["page_id"],
+            docvalue_fields=["page_id", "crit_keys"],
         )
         .source(False)
     )
@@ -184,6 +195,7 @@ def match(
                 failed=failed,
                 unknown=unknown,
                 text_score=max(0.0, float(hit["_score"]) - base),
+                criteria_count=len(hit["fields"].get("crit_keys", ())),
             )
         )
     candidates.sort(key=lambda c: (STATUS_ORDER.index(c.status), -c.text_score, c.policy_id))
