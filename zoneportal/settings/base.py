@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "applications",
     "certificates",
     "enquiries",
+    "follows",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -353,7 +354,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.reverse_tasks.daily_pushes",
         "schedule": crontab(hour=8, minute=0),
     },
-    # The daily e-mail digests, after the morning's pushes.
+    # Programmes opening and closing (30, 7, 1 days) for the companies they fit (follows).
+    "daily-alerts": {
+        "task": "follows.daily_alerts",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    # The daily e-mail digests (and on Mondays the weekly ones), after the morning's alerts.
     "daily-digests": {
         "task": "notifications.daily_digests",
         "schedule": crontab(hour=8, minute=30),
