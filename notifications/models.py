@@ -63,6 +63,7 @@ class NotificationPreference(models.Model):
     class Email(models.TextChoices):
         IMMEDIATE = "immediate", _("E-mail me at once")
         DAILY = "daily", _("One daily digest")
+        WEEKLY = "weekly", _("One weekly digest (Mondays)")
         NONE = "none", _("No e-mail (message centre only)")
 
     user = models.OneToOneField(
@@ -78,6 +79,9 @@ class NotificationPreference(models.Model):
     policy_types = models.JSONField(_("policy types"), default=list, blank=True)
     department_ids = models.JSONField(_("departments"), default=list, blank=True)
     policy_matches = models.BooleanField(_("push me new policies that fit"), default=True)
+    programme_alerts = models.BooleanField(
+        _("programmes my company qualifies for: opening and closing reminders"), default=True
+    )
 
     class Meta:
         verbose_name = _("message settings")
@@ -88,6 +92,14 @@ class NotificationPreference(models.Model):
 
     def wants_policy(self, policy_type: str, department_id: int) -> bool:
         if not self.policy_matches:
+            return False
+        if self.policy_types and policy_type not in self.policy_types:
+            return False
+        return not (self.department_ids and department_id not in self.department_ids)
+
+    def wants_programme(self, policy_type: str, department_id: int) -> bool:
+        """Programme alerts (a window opens, a window closes soon), within the policy filters."""
+        if not self.programme_alerts:
             return False
         if self.policy_types and policy_type not in self.policy_types:
             return False

@@ -23,13 +23,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core import signing
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enterprises.models import Membership
+from zoneportal.clock import ZONE
 from zoneportal.http import absolute_url
 
 from . import outbox
@@ -38,6 +40,9 @@ from .models import Notification, NotificationPreference, OutgoingEmail
 CHUNK = 5000  # ids per IN (...) list: well below PostgreSQL's bind-parameter limit
 EMAIL_BATCH = 500  # messages per e-mail task
 DIGEST_WINDOW = datetime.timedelta(days=2)
+WEEKLY_DIGEST_WINDOW = datetime.timedelta(days=8)
+WEEKLY_DIGEST_WEEKDAY = 0  # Monday, in Asia/Shanghai
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
 @dataclass(frozen=True)
@@ -96,10 +101,14 @@ def emit_many(
     messages: Iterable[Message],
     *,
     wants: Callable[[NotificationPreference], bool] | None = None,
+    new_keys: bool = False,
 ) -> list[int]:
     """Put each message in its person's message centre unless already there (same user and key).
 
     ``wants``: a person's preference decides whether they hear about it at all (pushes).
+    ``new_keys``: the caller has just recorded these events as new under a unique constraint in
+    this transaction (``follows`` programme alerts), so the look-up for earlier messages is
+    skipped; the unique constraint on user and key still backs it up.
     E-mails for people who chose "at once" are queued in the outbox of this transaction.
     """
     messages = list(messages)
@@ -113,10 +122,14 @@ def emit_many(
         )
     if wants is not None:
         messages = [m for m in messages if (p := preferences.get(m.user_id)) is None or wants(p)]
-    keys = {m.key for m in messages}
     told = set()
-    for chunk in chunks(keys):
-        told.update(Notification.objects.filter(key__in=chunk).values_list("user_id", "key"))
+    for chunk in [] if new_keys else chunks(messages):
+        # Both columns of the (user, key) unique index: an index scan however large the table.
+        told.update(
+            Notification.objects.filter(
+                user_id__in={m.user_id for m in chunk}, key__in={m.key for m in chunk}
+            ).values_list("user_id", "key")
+        )
     fresh = [m for m in messages if (m.user_id, m.key) not in told]
     rows = [
         Notification(
@@ -153,6 +166,36 @@ def emit_many(
 
 
 # --- e-mail -----------------------------------------------------------------------------------
+def unsubscribe_token(user_id: int) -> str:
+    """A signed token naming the person: the one-click unsubscribe needs no sign-in."""
+    return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
+
+
+def user_from_unsubscribe_token(token: str) -> int | None:
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe_url(user_id: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id)])
+    return absolute_url(path)
+
+
+def _mail(user, subject: str, body: str) -> None:
+    """One e-mail to a person, with the one-click unsubscribe headers (RFC 2369, RFC 8058)."""
+    link = unsubscribe_url(user.pk)
+    body = body + "\n" + _("Stop these e-mails with one click: %(url)s") % {"url": link}
+    headers = {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    EmailMessage(subject, body, None, [user.email], headers=headers).send()
+
+
 def _footer() -> str:
     return _("Read all your messages: %(inbox)s\nChoose what you hear about and how: %(prefs)s") % {
         "inbox": absolute_url(reverse("notifications:inbox")),
@@ -176,7 +219,7 @@ def email_message(notification_id: int) -> bool:
             if notification.url:
                 parts.append(absolute_url(notification.url))
             parts.append(_footer())
-            send_mail(notification.title, "\n\n".join(parts), None, [notification.user.email])
+            _mail(notification.user, notification.title, "\n\n".join(parts))
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
@@ -209,18 +252,31 @@ def deliver_email(email_id: int) -> bool:
 
 
 def send_daily_digests(now: datetime.datetime | None = None) -> int:
-    """One e-mail per person who chose the daily digest, listing what has not been e-mailed.
+    """One e-mail per person who chose the daily digest, listing what has not been e-mailed;
+    on Mondays (Asia/Shanghai) also one per person who chose the weekly digest.
 
-    Only messages of the last two days are listed, so switching to the digest never mails a
-    backlog. Returns the number of e-mails sent.
+    Only messages of the last two days (weekly: eight) are listed, so switching to a digest
+    never mails a backlog. Returns the number of e-mails sent.
     """
     now = now or timezone.now()
     sent = 0
-    user_ids = list(
-        NotificationPreference.objects.filter(
-            email=NotificationPreference.Email.DAILY, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    modes = [(NotificationPreference.Email.DAILY, DIGEST_WINDOW)]
+    if now.astimezone(ZONE).weekday() == WEEKLY_DIGEST_WEEKDAY:
+        modes.append((NotificationPreference.Email.WEEKLY, WEEKLY_DIGEST_WINDOW))
+    for mode, window in modes:
+        user_ids = list(
+            NotificationPreference.objects.filter(email=mode, user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        sent += _send_digests(
+            user_ids, now, window, weekly=mode == NotificationPreference.Email.WEEKLY
+        )
+    return sent
+
+
+def _send_digests(user_ids, now, window, *, weekly: bool) -> int:
+    sent = 0
     for user_id in user_ids:
         with transaction.atomic():
             pending = list(
@@ -229,21 +285,25 @@ def send_daily_digests(now: datetime.datetime | None = None) -> int:
                 .filter(
                     user_id=user_id,
                     emailed_at__isnull=True,
-                    created_at__gte=now - DIGEST_WINDOW,
+                    created_at__gte=now - window,
                 )
                 .order_by("created_at", "pk")
             )
             if not pending or not pending[0].user.email:
                 continue
             with translation.override(settings.LANGUAGE_CODE):
-                subject = _("Your daily digest: %(count)d new messages") % {"count": len(pending)}
+                if weekly:
+                    subject = _("Your weekly digest: %(count)d new messages")
+                else:
+                    subject = _("Your daily digest: %(count)d new messages")
+                subject = subject % {"count": len(pending)}
                 lines = []
                 for note in pending:
                     lines.append(f"• {note.title}")
                     if note.url:
                         lines.append(f"  {absolute_url(note.url)}")
                 lines.extend(["", _footer()])
-                send_mail(subject, "\n".join(lines), None, [pending[0].user.email])
+                _mail(pending[0].user, subject, "\n".join(lines))
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
             sent += 1
     return sent

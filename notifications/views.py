@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies.models import Department, PolicyType
 
 from .models import Notification, NotificationPreference
+from .services import user_from_unsubscribe_token
 
 PAGE_SIZE = 20
 
@@ -45,10 +48,14 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreference
-        fields = ["policy_matches", "policy_types", "department_ids", "email"]
+        fields = ["policy_matches", "programme_alerts", "policy_types", "department_ids", "email"]
         widgets = {"email": forms.RadioSelect}
         labels = {
             "policy_matches": gettext_lazy("Tell me when a newly published policy fits my company"),
+            "programme_alerts": gettext_lazy(
+                "Tell me when a programme my company qualifies for opens, and 30, 7 and 1 days "
+                "before it closes if we have not applied"
+            ),
             "email": gettext_lazy("E-mail"),
         }
 
@@ -146,3 +153,25 @@ def preferences(request):
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt  # RFC 8058: the mail client POSTs without a session; the signed token is the key
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def unsubscribe(request, token: str):
+    """Stop every e-mail of the person the token names (messages stay in the message centre).
+
+    GET shows a button (link checkers follow links, and must not unsubscribe anyone); POST —
+    the button, or the mail client's one-click ``List-Unsubscribe=One-Click`` — does it.
+    """
+    user_id = user_from_unsubscribe_token(token)
+    if user_id is None:
+        raise Http404
+    done = False
+    if request.method == "POST":
+        preference, _created = NotificationPreference.objects.get_or_create(user_id=user_id)
+        if preference.email != NotificationPreference.Email.NONE:
+            preference.email = NotificationPreference.Email.NONE
+            preference.save(update_fields=["email"])
+        done = True
+    return render(request, "notifications/unsubscribe.html", {"done": done})

@@ -5,6 +5,11 @@ its expiry date, if it has one, has not passed (``day ≤ expiry_date``: the exp
 still in force). Before its effective date it is *upcoming*; after its expiry date, *expired*.
 Days are calendar days in Asia/Shanghai (``zoneportal.clock.local_today``).
 
+A policy may also be *repealed* (废止) from a date (``repealed_on``, perhaps because another
+document supersedes it): from that day on it is no longer in force, whatever its expiry date, and
+counts as *expired*. Its last day in force is therefore the earlier of its expiry date and the
+day before its repeal (``last_day``).
+
 The rule is written three ways from the same comparisons, side by side below: on a page's
 dates (``status_on``), as a Django ``Q`` for ``PolicyPage`` querysets (``status_filter``), and
 as an Elasticsearch clause over the policies index (``status_clause``), where a policy without
@@ -23,33 +28,57 @@ STATUSES = (IN_FORCE, EXPIRED, UPCOMING)
 OPEN_ENDED = datetime.date(9999, 12, 31)
 
 
-def status_on(effective: datetime.date, expiry: datetime.date | None, day: datetime.date) -> str:
-    """``upcoming``, ``expired`` or ``in_force`` on ``day``."""
+def last_day(
+    expiry: datetime.date | None, repealed_on: datetime.date | None = None
+) -> datetime.date | None:
+    """The last day in force: the expiry date, or the day before the repeal if earlier."""
+    if repealed_on is None:
+        return expiry
+    before_repeal = repealed_on - datetime.timedelta(days=1)
+    return before_repeal if expiry is None else min(expiry, before_repeal)
+
+
+def status_on(
+    effective: datetime.date,
+    expiry: datetime.date | None,
+    day: datetime.date,
+    repealed_on: datetime.date | None = None,
+) -> str:
+    """``upcoming``, ``expired`` or ``in_force`` on ``day`` (a repealed policy is expired)."""
+    end = last_day(expiry, repealed_on)
+    if end is not None and end < day:
+        return EXPIRED
     if effective > day:
         return UPCOMING
-    if expiry is not None and expiry < day:
-        return EXPIRED
     return IN_FORCE
 
 
-def is_in_force(effective: datetime.date, expiry: datetime.date | None, day: datetime.date):
-    return status_on(effective, expiry, day) == IN_FORCE
+def is_in_force(
+    effective: datetime.date,
+    expiry: datetime.date | None,
+    day: datetime.date,
+    repealed_on: datetime.date | None = None,
+):
+    return status_on(effective, expiry, day, repealed_on) == IN_FORCE
 
 
 def status_filter(status: str, day: datetime.date) -> Q:
     """Policies with ``status`` on ``day``, for a ``PolicyPage`` queryset."""
+    ended = Q(expiry_date__lt=day) | Q(repealed_on__lte=day)
     if status == IN_FORCE:
-        return Q(effective_date__lte=day) & (Q(expiry_date__isnull=True) | Q(expiry_date__gte=day))
+        return Q(effective_date__lte=day) & ~ended
     if status == EXPIRED:
-        return Q(expiry_date__lt=day)
+        return ended
     if status == UPCOMING:
-        return Q(effective_date__gt=day)
+        return Q(effective_date__gt=day) & ~ended
     raise ValueError(f"unknown status {status}")
 
 
-def index_expiry(expiry: datetime.date | None) -> datetime.date:
-    """The expiry date as the policies index stores it (``OPEN_ENDED`` for none)."""
-    return expiry or OPEN_ENDED
+def index_expiry(
+    expiry: datetime.date | None, repealed_on: datetime.date | None = None
+) -> datetime.date:
+    """The last day in force as the policies index stores it (``OPEN_ENDED`` for none)."""
+    return last_day(expiry, repealed_on) or OPEN_ENDED
 
 
 def status_clause(status: str, day: datetime.date) -> dict:
@@ -67,7 +96,14 @@ def status_clause(status: str, day: datetime.date) -> dict:
     if status == EXPIRED:
         return {"range": {"expiry_date": {"lt": iso}}}
     if status == UPCOMING:
-        return {"range": {"effective_date": {"gt": iso}}}
+        return {
+            "bool": {
+                "filter": [
+                    {"range": {"effective_date": {"gt": iso}}},
+                    {"range": {"expiry_date": {"gte": iso}}},
+                ]
+            }
+        }
     raise ValueError(f"unknown status {status}")
 
 

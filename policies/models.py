@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -21,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from cms.blocks import BodyBlock
 from cms.models import PortalPage, is_english
@@ -212,6 +215,22 @@ class PolicyPage(PortalPage):
         ),
     )
     tags = ClusterTaggableManager(through=PolicyPageTag, blank=True, verbose_name=_("tags"))
+    # Repeal (废止): from this day on the policy is no longer in force (policies.in_force).
+    repealed_on = models.DateField(
+        _("repealed on"),
+        null=True,
+        blank=True,
+        help_text=_("废止: the first day on which the policy is no longer in force."),
+    )
+    superseded_by = models.ForeignKey(
+        "policies.PolicyPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+        help_text=_("The policy that replaces this one (give the repeal date too)."),
+    )
 
     objects = PolicyPageManager()
     base_form_class = PolicyPageForm
@@ -240,6 +259,10 @@ class PolicyPage(PortalPage):
         FieldPanel("interpretation"),
         InlinePanel("attachments", heading=_("Attachments"), label=_("Attachment")),
         FieldPanel("tags"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("repealed_on"), FieldPanel("superseded_by")])],
+            heading=_("Repeal (废止)"),
+        ),
     ]
     eligibility_panels = [
         MultiFieldPanel(
@@ -292,6 +315,42 @@ class PolicyPage(PortalPage):
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
 
+    # --- the published versions (历史版本): <policy>/history/ and <policy>/history/<n>/ ------
+    def route(self, request, path_components):
+        if path_components and path_components[0] == "history" and self.live:
+            rest = path_components[1:]
+            if not rest:
+                return RouteResult(self, kwargs={"history": True})
+            if len(rest) == 1 and rest[0].isdigit() and len(rest[0]) < 7:
+                return RouteResult(self, kwargs={"history": True, "version": int(rest[0])})
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, history=False, version=None, **kwargs):
+        if history:
+            return self.serve_history(request, version)
+        return super().serve(request, *args, **kwargs)
+
+    def serve_history(self, request, number=None):
+        from .history import compare, published_versions
+
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        versions = published_versions(self)
+        context = {"page": self, "self": self, "versions": versions[::-1]}
+        if number is not None:
+            if not 1 <= number <= len(versions):
+                raise Http404
+            current = versions[number - 1]
+            previous = versions[number - 2] if number > 1 else None
+            context.update(
+                {
+                    "version": current,
+                    "previous": previous,
+                    "changes": compare(previous.page if previous else None, current.page),
+                }
+            )
+        return TemplateResponse(request, "policies/policy_history.html", context)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["criteria_lines"] = describe_criteria(self.parsed_criteria)
@@ -308,11 +367,16 @@ class PolicyPage(PortalPage):
         return Criteria.parse(self.criteria or {})
 
     def is_in_force(self, today=None) -> bool:
-        return is_in_force(self.effective_date, self.expiry_date, today or local_today())
+        return is_in_force(
+            self.effective_date, self.expiry_date, today or local_today(), self.repealed_on
+        )
 
     @property
     def status(self) -> str:
-        return status_on(self.effective_date, self.expiry_date, local_today())
+        return status_on(self.effective_date, self.expiry_date, local_today(), self.repealed_on)
+
+    def is_repealed(self, today=None) -> bool:
+        return self.repealed_on is not None and self.repealed_on <= (today or local_today())
 
     def clean(self):
         super().clean()
@@ -328,6 +392,14 @@ class PolicyPage(PortalPage):
             and self.expiry_date < self.effective_date
         ):
             errors["expiry_date"] = _("The expiry date is before the effective date.")
+        if self.repealed_on and not (
+            bounds.EARLIEST_DOCUMENT_DATE <= self.repealed_on <= bounds.LATEST_DOCUMENT_DATE
+        ):
+            errors["repealed_on"] = _("The date must be between 1949-10-01 and 2099-12-31.")
+        if self.superseded_by_id and not self.repealed_on:
+            errors["repealed_on"] = _("Give the date from which the superseded policy is repealed.")
+        if self.superseded_by_id and self.pk and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = _("A policy cannot supersede itself.")
         try:
             self.criteria = Criteria.parse(self.criteria or {}).to_dict()
         except CriteriaError as exc:

@@ -151,7 +151,7 @@ def policy_document(page: PolicyPage) -> dict:
         "department_id": page.department_id,
         "policy_type": page.policy_type,
         "effective_date": page.effective_date.isoformat(),
-        "expiry_date": index_expiry(page.expiry_date).isoformat(),
+        "expiry_date": index_expiry(page.expiry_date, page.repealed_on).isoformat(),
         "apply_free": page.apply_free,
         "application_windows": application_windows(page),
         "industries": list(criteria.industries),

@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("applications/", include("applications.urls")),
     path("enquiries/", include("enquiries.urls")),
     path("fulfilment/", include("fulfilment.urls")),
+    path("enterprise/follows/", include("follows.urls")),
+    path("feeds/", include("follows.feed_urls")),
     path("notices/approvals/", include("applications.public_urls")),
     path("", include("search.match_urls")),
     path("", include("search.urls")),

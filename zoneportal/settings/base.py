@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "certificates",
     "enquiries",
     "fulfilment",
+    "follows",
     "demo",
     # Wagtail
     "wagtail.contrib.forms",
@@ -363,7 +364,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.reverse_tasks.daily_pushes",
         "schedule": crontab(hour=8, minute=0),
     },
-    # The daily e-mail digests, after the morning's pushes.
+    # Programmes opening and closing (30, 7, 1 days) for the companies they fit (follows).
+    "daily-alerts": {
+        "task": "follows.daily_alerts",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    # The daily e-mail digests (and on Mondays the weekly ones), after the morning's alerts.
     "daily-digests": {
         "task": "notifications.daily_digests",
         "schedule": crontab(hour=8, minute=30),
