@@ -18,6 +18,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from policies.in_force import IN_FORCE
 from policies.models import PolicyType
 
 from .queries import FACETS, SORTS, SearchParams, clean_filters
@@ -37,12 +38,25 @@ def _page_number(raw: str | None) -> int:
     return int(raw)
 
 
+#: ``status=all``: every policy, whatever its status (without ``status``, only those in force).
+ALL_STATUSES = "all"
+
+
+def all_statuses(query) -> bool:
+    return ALL_STATUSES in query.getlist("status")
+
+
 def params_from_query(query) -> SearchParams:
-    """SearchParams from a request's GET parameters (validated, never raises)."""
+    """SearchParams from a request's GET parameters (validated, never raises).
+
+    Policies in force only, unless the URL says otherwise: ``status=…`` chooses statuses,
+    ``status=all`` lifts the filter."""
     filters = clean_filters(
         {name: query.getlist(name) for name in FACETS},
         policy_types=PolicyType.values,
     )
+    if "status" not in filters and not all_statuses(query):
+        filters["status"] = [IN_FORCE]
     return SearchParams(
         q=query.get("q", ""),
         filters=filters,
@@ -52,18 +66,24 @@ def params_from_query(query) -> SearchParams:
 
 
 class Links:
-    """Query strings for the page's links, each a change of the current search."""
+    """Query strings for the page's links, each a change of the current search.
+
+    The status filter defaults to "in force": a link that leaves no status chosen says
+    ``status=all``, and only "clear" (``fresh=True``) returns to the default."""
 
     def __init__(self, params: SearchParams):
         self.params = params
 
-    def build(self, *, q=None, filters=None, sort=None, page=1) -> str:
+    def build(self, *, q=None, filters=None, sort=None, page=1, fresh=False) -> str:
         pairs: list[tuple[str, str]] = []
         q = self.params.q if q is None else q
         if q:
             pairs.append(("q", q))
-        for name, values in (self.params.filters if filters is None else filters).items():
+        chosen = self.params.filters if filters is None else filters
+        for name, values in chosen.items():
             pairs.extend((name, value) for value in values)
+        if not fresh and not chosen.get("status"):
+            pairs.append(("status", ALL_STATUSES))
         sort = self.params.sort if sort is None else sort
         default = "relevance" if self.params.searchable else "newest"
         if sort and sort != default:
@@ -121,9 +141,9 @@ def search(request):
         "previous_url": links.build(page=result.page - 1) if result.page > 1 else None,
         "next_url": links.build(page=result.page + 1) if result.page < result.num_pages else None,
         "suggestions": [
-            (s, links.build(q=s.title, filters={}, sort="")) for s in result.suggestions
+            (s, links.build(q=s.title, filters={}, sort="", fresh=True)) for s in result.suggestions
         ],
-        "clear_url": links.build(filters={}),
+        "clear_url": links.build(filters={}, fresh=True),
         "first_number": (result.page - 1) * result.params.page_size + 1,
     }
     return render(request, "search/search.html", context)

@@ -103,18 +103,18 @@ def test_facets_count_with_the_other_filters_applied(client, catalogue):
 
 
 def test_industry_and_area_filters_admit_unrestricted_policies(client, catalogue):
-    found = set(results(client.get(URL, {"industry": "I6513"})))
+    found = set(results(client.get(URL, {"industry": "I6513", "status": "all"})))
     assert found == {catalogue["rd"].pk, catalogue["gazelle"].pk, catalogue["old"].pk}
-    found = set(results(client.get(URL, {"industry": "C27"})))
+    found = set(results(client.get(URL, {"industry": "C27", "status": "all"})))
     assert found == {catalogue["gazelle"].pk, catalogue["old"].pk}
-    found = set(results(client.get(URL, {"area": "west"})))
+    found = set(results(client.get(URL, {"area": "west", "status": "all"})))
     assert found == {catalogue["gazelle"].pk, catalogue["old"].pk}
 
 
 def test_sorting(client, catalogue):
-    newest = results(client.get(URL, {"sort": "newest"}))
+    newest = results(client.get(URL, {"sort": "newest", "status": "all"}))
     assert newest == [catalogue["gazelle"].pk, catalogue["rd"].pk, catalogue["old"].pk]
-    expiring = results(client.get(URL, {"sort": "expiring"}))
+    expiring = results(client.get(URL, {"sort": "expiring", "status": "all"}))
     # In force first (soonest expiry first, open-ended last), expired last.
     assert expiring[-1] == catalogue["old"].pk
 
@@ -153,8 +153,8 @@ def test_nothing_found_suggests_titles_and_filters_to_relax(client, catalogue):
     response = client.get(URL, {"q": "瞪羚", "type": "subsidy"})
     result = response.context["result"]
     assert [(f.name, f.without_count) for f in result.relaxations] == [("type", 1)]
-    assert result.relaxations[0].clear_url == "?q=%E7%9E%AA%E7%BE%9A"
-    assert 'href="?q=%E7%9E%AA%E7%BE%9A"' in response.content.decode()
+    assert result.relaxations[0].clear_url == "?q=%E7%9E%AA%E7%BE%9A&status=in_force"
+    assert 'href="?q=%E7%9E%AA%E7%BE%9A&amp;status=in_force"' in response.content.decode()
     # The chosen type stays on offer (with 0) so that it can be removed again.
     chosen = [b for b in result.facets["type"].buckets if b.selected]
     assert [(b.value, b.count) for b in chosen] == [("subsidy", 0)]
@@ -198,7 +198,8 @@ def test_bad_parameters_are_ignored_or_clamped(client, catalogue, params):
     response = client.get(URL, params)
     assert response.status_code == 200
     result = response.context["result"]
-    assert result.total == 3 and result.hits
+    # Bad values fall back to the defaults: the policies in force (not the expired "old").
+    assert result.total == 2 and result.hits
 
 
 def test_an_absurd_page_number_shows_the_last_page(client, catalogue):
@@ -207,7 +208,7 @@ def test_an_absurd_page_number_shows_the_last_page(client, catalogue):
 
 
 def test_the_emoji_only_query_lists_everything_with_a_note(client, catalogue):
-    response = client.get(URL, {"q": "😀"})
+    response = client.get(URL, {"q": "😀", "status": "all"})
     assert response.context["result"].ignored_query
     assert response.context["result"].total == 3
 
@@ -237,7 +238,7 @@ def test_each_search_is_logged_without_personal_data(client, catalogue):
         ("研发投入", 1, "page"),
         ("没有这个词", 0, "page"),
     ]
-    assert rows[0].filters == {"type": ["subsidy"]}
+    assert rows[0].filters == {"type": ["subsidy"], "status": ["in_force"]}  # the default
     assert rows[0].took_ms >= 0 and not rows[0].degraded
     fields = {f.name for f in SearchQuery._meta.get_fields()}
     assert not fields & {"user", "ip", "session", "address", "email"}
@@ -295,12 +296,12 @@ def test_the_number_of_queries_does_not_grow_with_the_results(client, catalogue,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(URL, {"q": "研发"})  # warm caches (site root paths, content types)
+    client.get(URL, {"q": "研发", "status": "all"})  # warm caches (site root paths, …)
     with CaptureQueriesContext(connection) as few:
-        client.get(URL, {"q": "瞪羚"})
+        client.get(URL, {"q": "瞪羚", "status": "all"})
     publish_more(8)
     with CaptureQueriesContext(connection) as many:
-        response = client.get(URL, {"q": "研发"})
+        response = client.get(URL, {"q": "研发", "status": "all"})
     assert len(response.context["result"].hits) == 10
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
 
@@ -334,13 +335,33 @@ def test_industry_facet_counts_each_policy_once_per_division(
             criteria={"industries": ["I6511", "I6513"]},
             effective_date=datetime.date(2025, 3, 1),
         )
-    result = client.get(URL, {}).context["result"]
+    result = client.get(URL, {"status": "all"}).context["result"]
     industries = {b.value: b.count for b in result.facets["industry"].buckets}
     # I65: the two policies without an industry criterion, the R&D one (I65) and the one
     # naming two codes of the division (counted once). Divisions no policy names are not offered.
     assert industries == {"I65": 4}
-    found = set(results(client.get(URL, {"industry": "I65"})))
+    found = set(results(client.get(URL, {"industry": "I65", "status": "all"})))
     assert two_codes.pk in found and len(found) == 4
     areas = {b.value: b.count for b in result.facets["area"].buckets}
     # Area: the two policies without an area criterion admit every area, plus the one naming it.
     assert areas["south"] == 3 and areas["west"] == 3
+
+
+def test_only_policies_in_force_by_default_and_all_on_request(client, catalogue):
+    """Issue 15: search shows the documents in force unless asked for all."""
+    default = client.get(URL, {"q": "研发"})
+    assert catalogue["old"].pk not in results(default)
+    status = {b.value: b for b in default.context["result"].facets["status"].buckets}
+    assert status["in_force"].selected
+    # Choosing "expired" too, or lifting the filter, brings the old policy back.
+    everything = client.get(URL, {"q": "研发", "status": "all"})
+    assert catalogue["old"].pk in results(everything)
+    html = default.content.decode()
+    assert "status=all" in html  # a link to every status is on offer
+    # Unticking "in force" is "all statuses", not the default again.
+    assert "status=all" in status["in_force"].url
+    # Another filter chosen while seeing all keeps seeing all.
+    links = {b.value: b.url for b in everything.context["result"].facets["type"].buckets}
+    assert all("status=all" in url for url in links.values())
+    # "Clear" goes back to the default view.
+    assert "status" not in everything.context["clear_url"]
