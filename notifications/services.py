@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -131,6 +131,58 @@ def emit_many(
             ).values_list("user_id", "key")
         )
     fresh = [m for m in messages if (m.user_id, m.key) not in told]
+    created = _insert_new(fresh) if connection.vendor == "postgresql" else _create_new(fresh)
+    immediate = NotificationPreference.Email.IMMEDIATE
+    email_now = [
+        pk for pk, user_id in created
+        if (p := preferences.get(user_id)) is None or p.email == immediate
+    ]  # fmt: skip
+    for batch in chunks(email_now, EMAIL_BATCH):
+        outbox.enqueue("notifications.email_messages", ids=batch)
+    return [pk for pk, _user_id in created]
+
+
+# Messages written per INSERT (PostgreSQL): one statement of column arrays, not of rows.
+INSERT_CHUNK = 5000
+
+
+def _insert_new(messages: list[Message]) -> list[tuple[int, int]]:
+    """(id, user id) of the messages written; one already there (a race) is skipped.
+
+    ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING``: a daily alert run
+    writes over a million messages, and the ORM's ``bulk_create`` spent most of the run
+    building and sending row after row of parameters."""
+    table = Notification._meta.db_table  # the model's own table name, not input
+    sql = (
+        f"INSERT INTO {table} (user_id, enterprise_id, kind, key, title, body, url, created_at) "  # noqa: S608
+        "SELECT u, e, k, ky, t, b, l, %s FROM unnest("
+        "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]"
+        ") AS m(u, e, k, ky, t, b, l) "
+        "ON CONFLICT (user_id, key) DO NOTHING RETURNING id, user_id"
+    )
+    now = timezone.now()
+    created: list[tuple[int, int]] = []
+    with connection.cursor() as cursor:
+        for chunk in chunks(messages, INSERT_CHUNK):
+            cursor.execute(
+                sql,
+                [
+                    now,
+                    [m.user_id for m in chunk],
+                    [m.enterprise_id for m in chunk],
+                    [m.kind for m in chunk],
+                    [m.key for m in chunk],
+                    [m.title[:200] for m in chunk],
+                    [m.body for m in chunk],
+                    [m.url for m in chunk],
+                ],
+            )
+            created.extend(cursor.fetchall())
+    return created
+
+
+def _create_new(messages: list[Message]) -> list[tuple[int, int]]:
+    """As ``_insert_new``, through the ORM (SQLite, the embedded first run)."""
     rows = [
         Notification(
             user_id=m.user_id,
@@ -141,7 +193,7 @@ def emit_many(
             body=m.body,
             url=m.url,
         )
-        for m in fresh
+        for m in messages
     ]
     try:
         with transaction.atomic():
@@ -156,13 +208,7 @@ def emit_many(
             except IntegrityError:
                 continue
             created.append(row)
-    immediate = NotificationPreference.Email.IMMEDIATE
-    email_now = [
-        n.pk for n in created if (p := preferences.get(n.user_id)) is None or p.email == immediate
-    ]
-    for batch in chunks(email_now, EMAIL_BATCH):
-        outbox.enqueue("notifications.email_messages", ids=batch)
-    return [n.pk for n in created]
+    return [(n.pk, n.user_id) for n in created]
 
 
 # --- e-mail -----------------------------------------------------------------------------------

@@ -305,3 +305,29 @@ def test_preferences_form(client, db):
     assert not preference.wants_policy("tax", department.pk)
     bad = client.post(reverse("notifications:preferences"), {"email": "hourly"})
     assert bad.status_code == 200 and "error-summary" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_emit_many_writes_each_message_once_even_when_told_to_skip_the_look_up():
+    """The unique (user, key) constraint backs up ``new_keys``: a message already written, or
+    the same one twice in one call, is not written again, and only new ids come back."""
+    alice, bob = make_user("alice@example.com"), make_user("bob@example.com")
+    first = message_services.emit_many(
+        [
+            message_services.Message(alice.pk, "alert", "programme:1", "项目开始申报"),
+            message_services.Message(bob.pk, "alert", "programme:1", "项目开始申报"),
+        ]
+    )
+    assert len(first) == 2
+    again = message_services.emit_many(
+        [
+            message_services.Message(alice.pk, "alert", "programme:1", "项目开始申报"),
+            message_services.Message(alice.pk, "alert", "programme:2", "另一个项目开始申报"),
+            message_services.Message(alice.pk, "alert", "programme:2", "另一个项目开始申报"),
+        ],
+        new_keys=True,
+    )
+    assert len(again) == 1
+    assert Notification.objects.filter(user=alice).count() == 2
+    assert set(Notification.objects.values_list("key", flat=True)) == {"programme:1", "programme:2"}
+    assert Notification.objects.get(pk=again[0]).title == "另一个项目开始申报"
