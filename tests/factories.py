@@ -284,3 +284,16 @@ def make_application(enterprise=None, programme=None, *, user=None, complete=Tru
     if submit:
         application = services.submit(application, by=user).application
     return application
+
+
+def make_enquiry_staff(group, email, department=None):
+    """Zone staff in an enquiries group (with an authenticator app), handling ``department``."""
+    from django.contrib.auth.models import Group
+
+    from enquiries.models import DepartmentHandler
+
+    user = make_user(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    if department is not None:
+        DepartmentHandler.objects.create(department=department, user=user)
+    return user

@@ -21,7 +21,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 
 from enquiries import services
-from enquiries.models import FAQ, DepartmentHandler, Enquiry
+from enquiries.models import FAQ, Enquiry
 from policies.models import Department
 from policies.roles import (
     ENQUIRY_DISPATCHERS,
@@ -29,7 +29,14 @@ from policies.roles import (
     ENQUIRY_SUPERVISORS,
     POLICY_EDITORS,
 )
-from tests.factories import make_enterprise, make_member, make_policy, make_user, pdf_upload
+from tests.factories import (
+    make_enquiry_staff,
+    make_enterprise,
+    make_member,
+    make_policy,
+    make_user,
+    pdf_upload,
+)
 
 GET, GET_POST, POST = ("GET",), ("GET", "POST"), ("POST",)
 
@@ -111,12 +118,7 @@ def snapshot(enquiry):
     return (fresh.state, fresh.version, fresh.rating, fresh.events.count())
 
 
-def staff(group, email, department=None):
-    user = make_user(email, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if department is not None:
-        DepartmentHandler.objects.create(department=department, user=user)
-    return user
+staff = make_enquiry_staff
 
 
 def test_every_company_url_is_in_the_matrix():

@@ -4,16 +4,15 @@ supervision, the daily flags, the company's pages, the staff queue and the publi
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from enquiries import services
-from enquiries.models import DepartmentHandler, Enquiry, EnquiryState
+from enquiries.models import Enquiry, EnquiryState
 from notifications.models import Notification
 from policies.models import Department
 from policies.roles import ENQUIRY_DISPATCHERS, ENQUIRY_HANDLERS, ENQUIRY_SUPERVISORS
-from tests.factories import make_enterprise, make_policy, make_user, pdf_upload
+from tests.factories import make_enquiry_staff, make_enterprise, make_policy, make_user, pdf_upload
 from tests.outbox_support import deliver
 from zoneportal.clock import ZONE
 
@@ -26,12 +25,7 @@ def at(y, m, d, h=10):
     return datetime.datetime(y, m, d, h, 0, tzinfo=ZONE)
 
 
-def staff(group, email, department=None):
-    user = make_user(email, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if department is not None:
-        DepartmentHandler.objects.create(department=department, user=user)
-    return user
+staff = make_enquiry_staff
 
 
 @pytest.fixture

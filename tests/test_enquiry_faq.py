@@ -2,15 +2,14 @@
 the asker's consent, on the policy page; search finds the policy by the FAQ's words."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from enquiries import services
-from enquiries.models import FAQ, DepartmentHandler, Enquiry, EnquiryState
+from enquiries.models import FAQ, Enquiry, EnquiryState
 from enquiries.rules import EnquiryError
 from policies.models import Department
 from policies.roles import ENQUIRY_DISPATCHERS, ENQUIRY_HANDLERS, ENQUIRY_SUPERVISORS
-from tests.factories import make_enterprise, make_policy, make_user
+from tests.factories import make_enquiry_staff, make_enterprise, make_policy, make_user
 from tests.outbox_support import deliver
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,7 @@ QUESTION = "研发费用加计扣除的归集口径如何确定？"
 ANSWER = "按税务口径归集，委托研发按实际发生额的80%计入。"
 
 
-def staff(group, email, department=None):
-    user = make_user(email, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if department is not None:
-        DepartmentHandler.objects.create(department=department, user=user)
-    return user
+staff = make_enquiry_staff
 
 
 @pytest.fixture

@@ -4,26 +4,20 @@ takes several attachments."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
 from enquiries import services
-from enquiries.models import DepartmentHandler, Enquiry
+from enquiries.models import Enquiry
 from policies.models import Department
 from policies.roles import ENQUIRY_HANDLERS, ENQUIRY_SUPERVISORS
-from tests.factories import make_enterprise, make_policy, make_user, pdf_upload
+from tests.factories import make_enquiry_staff, make_enterprise, make_policy, pdf_upload
 from zoneportal.clock import local_today
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(group, email, department=None):
-    user = make_user(email, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if department is not None:
-        DepartmentHandler.objects.create(department=department, user=user)
-    return user
+staff = make_enquiry_staff
 
 
 @pytest.fixture
