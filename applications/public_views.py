@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from . import services
 from .models import Application, ApplicationState
@@ -118,6 +119,7 @@ def programme_groups(now=None) -> dict:
     return groups
 
 
+@require_safe
 def programme_list(request):
     """``/programmes/``: what can be applied for now, what opens soon, what closed recently."""
     groups = programme_groups()

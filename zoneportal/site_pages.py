@@ -22,7 +22,7 @@ from django.contrib.sitemaps import Sitemap
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
@@ -106,7 +106,7 @@ SECTIONS = (
 )
 
 
-@require_GET
+@require_safe
 def sitemap_page(request):
     """The human sitemap: every section of the portal, the CMS's menu pages first."""
     sections = [
@@ -116,7 +116,7 @@ def sitemap_page(request):
     return render(request, "site/sitemap.html", {"sections": sections})
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "site/accessibility.html", {})
 
@@ -144,5 +144,6 @@ class PublicViewsSitemap(Sitemap):
         return reverse(item)
 
 
+@require_safe
 def sitemap_xml(request):
     return wagtail_sitemap(request, sitemaps={"pages": PageSitemap, "views": PublicViewsSitemap()})
