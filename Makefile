@@ -38,7 +38,7 @@ define compilemessages
 	fi
 endef
 
-.PHONY: help system venv services services-stop services-status demo test lint format \
+.PHONY: help system system-demo venv services services-stop services-status demo test lint format \
 	check-deploy messages compose-check clean-cache certificate-fonts
 
 help: ## List the everyday commands
@@ -47,8 +47,11 @@ help: ## List the everyday commands
 	@echo
 	@echo "Variables: PORT=$(PORT) (demo), PYTEST_ARGS='...' (test), ZP_CACHE_DIR=$(ZP_CACHE_DIR)"
 
-system: ## Install the Debian packages the project needs (idempotent; uses sudo when not root)
+system: ## Install the Debian packages for the tests and the demo (idempotent; sudo when not root)
 	scripts/install-system.sh
+
+system-demo: ## Install only what the demo needs (no browser, no PostgreSQL/Redis/Varnish)
+	scripts/install-system.sh --demo
 
 venv: $(STAMP) ## Create .venv and install the project with its dev extras (when pyproject.toml changed)
 
@@ -69,7 +72,7 @@ services-stop: ## Stop them (idempotent)
 services-status: ## One line per service
 	@scripts/services.sh status || true
 
-demo: system venv certificate-fonts ## Fresh machine -> portal with demo content at http://127.0.0.1:8000/ (PORT=...)
+demo: system-demo venv certificate-fonts ## Fresh machine -> portal with demo content at http://127.0.0.1:8000/ (PORT=...)
 	$(call step,Starting Elasticsearch (the demo uses SQLite and runs tasks in process))
 	scripts/services.sh start es
 	$(call step,Migrating the SQLite database)

@@ -45,18 +45,59 @@ def _star(cx: float, cy: float, outer: float, inner: float) -> str:
     return "M" + " L".join(points) + " Z"
 
 
+# The seal's geometry, in its 200×200 box centred on (100, 100).
+SEAL_TEXT_OUTER = 84.0  # the characters' outer edge: inside the inner ring (r 87, 1.2 wide)
+SEAL_ASCENT = 0.88  # of the em above the baseline (Noto CJK's ideographic em box: 0.88/0.12)
+SEAL_MAX_SPAN = 240.0  # degrees of arc the name may cover, over the top
+SEAL_MAX_STEP = 30.0  # degrees between characters at most: a short name is not stretched thin
+SEAL_MAX_FONT = 22.0
+SEAL_GAP = 1.08  # each character's angle, plus 8 % between neighbours
+
+
+def _step_for(font_size: float) -> float:
+    """Degrees one character of ``font_size`` (one em wide) needs on the arc, gap included:
+    measured at its inner edge, where the arc is shortest."""
+    inner = SEAL_TEXT_OUTER - font_size
+    return math.degrees(2 * math.atan((font_size / 2) / inner)) * SEAL_GAP
+
+
+def seal_layout(count: int) -> tuple[float, float, float]:
+    """``(font_size, step, baseline_radius)`` for a name of ``count`` characters.
+
+    The font is the largest (at most ``SEAL_MAX_FONT``) whose characters, ``count`` of them side
+    by side, fit in ``SEAL_MAX_SPAN`` degrees without touching at their inner edge (found by
+    bisection: the needed angle grows with the size); the characters' outer edge sits at
+    ``SEAL_TEXT_OUTER``, inside the inner ring, whatever the size. So a name of any length stays
+    inside the seal: longer names get smaller characters, never overlapping ones.
+    """
+    count = max(1, count)
+    low, high = 0.5, SEAL_MAX_FONT
+    if count * _step_for(high) > SEAL_MAX_SPAN:
+        for _ in range(40):
+            middle = (low + high) / 2
+            if count * _step_for(middle) <= SEAL_MAX_SPAN:
+                low = middle
+            else:
+                high = middle
+        high = low
+    font_size = round(high, 2)
+    while count * _step_for(font_size) > SEAL_MAX_SPAN:  # rounding up must not break the fit
+        font_size = round(font_size - 0.01, 2)
+    step = max(_step_for(font_size), min(SEAL_MAX_SPAN / count, SEAL_MAX_STEP))
+    return font_size, step, SEAL_TEXT_OUTER - SEAL_ASCENT * font_size
+
+
 @functools.lru_cache(maxsize=64)
 def seal_svg(department: str, legend: str = "证书专用章") -> SafeString:
     """A round red seal: the department's name on an arc over a star, the legend beneath.
 
-    The arc spans up to 240 degrees over the top; long names get smaller characters.
+    The arc spans up to 240 degrees over the top; long names get smaller characters
+    (``seal_layout``), so the name always stays inside the inner ring.
     """
     chars = list(department.strip()) or ["　"]
     count = len(chars)
-    span = min(240.0, 20.0 * count)  # degrees the arc of characters covers
-    step = span / count
-    font_size = 20 if count <= 12 else max(13, int(20 * 12 / count))
-    radius = 67  # of the characters' baseline, in a 200×200 box
+    font_size, step, baseline = seal_layout(count)
+    span = step * count
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 200" aria-hidden="true"'
         ' class="seal-svg">',
@@ -67,8 +108,8 @@ def seal_svg(department: str, legend: str = "证书专用章") -> SafeString:
     for index, char in enumerate(chars):
         angle = -span / 2 + step * (index + 0.5)  # degrees from the top, clockwise
         parts.append(
-            f'<text x="100" y="{100 - radius + font_size * 0.8:.1f}" text-anchor="middle"'
-            f' transform="rotate({angle:.2f} 100 100)" font-size="{font_size}"'
+            f'<text x="100" y="{100 - baseline:.2f}" text-anchor="middle"'
+            f' transform="rotate({angle:.2f} 100 100)" font-size="{font_size:.2f}"'
             f' font-family="{FONT}" font-weight="bold" fill="{SEAL_RED}">{escape(char)}</text>'
         )
     parts.append(

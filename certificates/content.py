@@ -19,7 +19,7 @@ import datetime
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
-from policies.numerals import amount_in_capitals, amount_in_cents, format_amount
+from policies.numerals import amount_in_capitals, amount_in_cents, amount_in_wan, format_amount
 from zoneportal.http import absolute_url
 
 from . import signing
@@ -119,6 +119,21 @@ class CertificateContent:
     def amount_capitals(self) -> str:
         """``壹佰零伍万元整``, or "" for a certificate without an amount."""
         return amount_in_capitals(self.amount) if self.amount is not None else ""
+
+    @property
+    def amount_wan(self) -> str:
+        """``105`` (万元) for ¥1,050,000, or "" for a certificate without an amount."""
+        return amount_in_wan(self.amount) if self.amount is not None else ""
+
+    @property
+    def granted_item(self) -> str:
+        """What was granted, as the statement names it: the programme's name without a trailing
+        申报 (a call for applications is not what a company receives): 2026年度研发投入补贴."""
+        name = self.granted.strip()
+        for suffix in ("项目申报", "申报"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)].rstrip()
+        return name
 
     @property
     def date_zh(self) -> str:

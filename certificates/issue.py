@@ -205,7 +205,9 @@ def find_by_number(text):
     number = signing.normalise_number(text)
     if number is None:
         return None, None
-    return number, Certificate.objects.filter(number=number).first()
+    return number, Certificate.objects.select_related("application", "replaces").filter(
+        number=number
+    ).first()
 
 
 def find_by_pdf(data: bytes):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from applications.models import ApplicationState
 from applications.services import is_reviewer
 from enterprises import access, uploads
 from enterprises.middleware import has_active_totp, staff_mfa_required
@@ -104,16 +105,34 @@ def _not_found(request, number_text: str, *, malformed: bool):
     )
 
 
+def certificate_status(certificate) -> str:
+    """What the check says of a certificate we issued, in one word.
+
+    ``replaced`` (revoked and re-issued under a new number), ``revoked``, ``notice`` (genuine,
+    but the approval is still in its public notice (公示): not final, so not called valid),
+    or ``valid`` (genuine, the notice over, not revoked).
+    """
+    if certificate.is_revoked:
+        return "replaced" if getattr(certificate, "replaced_by", None) else "revoked"
+    if certificate.application.state == ApplicationState.APPROVED:
+        return "notice"
+    return "valid"
+
+
 def _verify_context(certificate, signature):
     printed = certificate.printed()
     replaced_by = getattr(certificate, "replaced_by", None) if certificate.is_revoked else None
     signature_state = None
     if signature is not None:
         signature_state = "valid" if printed.verify(signature) else "invalid"
+    status = certificate_status(certificate)
     return {
         "certificate": certificate,
         "printed": printed,
+        # ``state``: genuine and in force (valid) or revoked; ``status``: what the page says.
         "state": "revoked" if certificate.is_revoked else "valid",
+        "status": status,
+        "notice_until": certificate.application.notice_until if status == "notice" else None,
         "replaced_by": replaced_by,
         "signature_state": signature_state,
     }

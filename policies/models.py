@@ -43,6 +43,12 @@ class Department(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Whom to ask about its policies: shown on every policy page of the department.
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=250, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=100, blank=True)
+    office_hours_en = models.CharField(_("office hours (English)"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -55,6 +61,15 @@ class Department(models.Model):
     @property
     def display_name(self):
         return self.name_en if is_english() and self.name_en else self.name
+
+    def bilingual(self, field):
+        """``field`` in the active language: the English one when there is one."""
+        english = getattr(self, f"{field}_en", "") if is_english() else ""
+        return english or getattr(self, field)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.phone or self.address or self.office_hours)
 
 
 class PolicyType(models.TextChoices):

@@ -114,3 +114,26 @@ def format_amount(amount: Decimal | int) -> str:
     """The amount in figures as documents print it: ``Decimal("1050000")`` → ``"¥1,050,000.00"``."""
     cents = amount_in_cents(amount)
     return f"¥{cents // 100:,}.{cents % 100:02d}"
+
+
+def amount_in_wan(amount: Decimal | int) -> str:
+    """The amount in units of 10,000 yuan (万元), without trailing zeros: 1050000 → ``"105"``.
+
+    At most six decimals are shown, so 0.01 yuan is ``"0.000001"``; thousands are grouped
+    (``"1,200"`` for 12,000,000).
+    """
+    cents = amount_in_cents(amount)
+    wan = (Decimal(cents) / Decimal(1_000_000)).quantize(Decimal("0.000001"))
+    text = f"{wan:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_amount_wan(amount: Decimal | int, *, english: bool = False) -> str:
+    """A sum as people say it: ``"105万元"`` in Chinese, ``"CNY 1,050,000"`` in English."""
+    if english:
+        cents = amount_in_cents(amount)
+        figures = f"{cents // 100:,}" if cents % 100 == 0 else f"{cents // 100:,}.{cents % 100:02d}"
+        return f"CNY {figures}"
+    return f"{amount_in_wan(amount)}万元"

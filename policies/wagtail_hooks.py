@@ -15,7 +15,7 @@ class DepartmentViewSet(SnippetViewSet):
     menu_label = _("Departments")
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["name", "name_en", "short_name", "sort_order"]
+    list_display = ["name", "name_en", "short_name", "phone", "sort_order"]
     search_fields = ["name", "name_en"]
     ordering = ["sort_order", "name"]
 

@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Zone Portal needs for development, tests and the demo.
+# Installs the Debian packages Zone Portal needs: for the demo, or for development and tests.
 # Idempotent: asks apt only when a package is missing.
 #
-# Usage: scripts/install-system.sh [PACKAGE ...]    (no arguments: the whole list below)
+# Usage: scripts/install-system.sh            the demo's packages and the tests' (`make test`)
+#        scripts/install-system.sh --demo     the demo's packages only (`make demo`: no browser,
+#                                             no PostgreSQL, Redis or Varnish)
+#        scripts/install-system.sh PACKAGE …  just these
 #
 # Uses sudo when not run as root (and sudo exists). Non-interactive; waits for the dpkg lock.
 set -euo pipefail
 
-PACKAGES=(
-    # local services
-    postgresql            # server 15 on Debian 12; scripts/services.sh runs its own cluster
-    redis-server
+# What `make demo` needs: SQLite (in Python), Elasticsearch, certificates, translations, the venv.
+DEMO_PACKAGES=(
     openjdk-17-jre-headless maven unzip curl   # Elasticsearch: Java 17, fetched through Maven
     # PDF certificates (WeasyPrint) and Chinese fonts
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
-    # tests: browser, QR codes, PDF text, translations
-    chromium zbar-tools poppler-utils gettext
+    gettext               # compilemessages
+    # the Python virtualenv and the Makefile
+    python3 python3-venv make ca-certificates
+)
+
+# What only the tests (and development against the real services) need, on top of the demo's.
+TEST_PACKAGES=(
+    # local services
+    postgresql            # server 15 on Debian 12; scripts/services.sh runs its own cluster
+    redis-server
+    # tests: browser, QR codes, PDF text
+    chromium zbar-tools poppler-utils
     # the frontend cache in front of gunicorn (deploy/varnish.vcl; tests and the load benchmark)
     varnish
     # docker-compose.yml validation (`docker-compose config`; no engine needed)
     docker-compose
-    # the Python virtualenv and the Makefile
-    python3 python3-venv make ca-certificates
 )
+
+PACKAGES=("${DEMO_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
 
 log() { printf '[install-system] %s\n' "$*"; }
 die() {
@@ -30,7 +41,9 @@ die() {
     exit 1
 }
 
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = "--demo" ]; then
+    PACKAGES=("${DEMO_PACKAGES[@]}")
+elif [ $# -gt 0 ]; then
     PACKAGES=("$@")
 fi
 

@@ -14,6 +14,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
+from .site_pages import sitemap_xml
 from .views import healthz, readyz
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap_xml, name="sitemap_xml"),
 ]
 
 if settings.DEBUG:
@@ -45,6 +47,8 @@ urlpatterns += i18n_patterns(
     path("enterprise/follows/", include("follows.urls")),
     path("feeds/", include("follows.feed_urls")),
     path("notices/approvals/", include("applications.public_urls")),
+    path("programmes/", include("applications.programme_urls")),
+    path("", include("zoneportal.site_urls")),  # /sitemap/, /accessibility/
     path("", include("search.match_urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),

@@ -69,7 +69,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
 ]
+
+# The registration numbers of the site's footer (government-site norms; shown only when set):
+# 网站标识码, ICP 备案号 (linked to beian.miit.gov.cn), 公安备案号 (linked to beian.mps.gov.cn).
+SITE_IDENTIFICATION_CODE = env("SITE_IDENTIFICATION_CODE", default="")
+SITE_ICP_NUMBER = env("SITE_ICP_NUMBER", default="")
+SITE_PSB_NUMBER = env("SITE_PSB_NUMBER", default="")
 
 # The largest request body accepted (the biggest upload is a 20 MB application document).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
@@ -113,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.navigation",
+                "zoneportal.site_pages.registration",
                 "csp.context_processors.nonce",
             ],
         },

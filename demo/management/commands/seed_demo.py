@@ -141,6 +141,7 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             self.seed_policies(tally)
+            self.seed_department_contacts(tally)
             self.seed_news(tally)
             self.seed_guides(tally)
             self.seed_programmes(tally)
@@ -182,6 +183,19 @@ class Command(BaseCommand):
             tally.add("policies", outcome, len(getattr(report, outcome)))
 
     # --- news and notices -------------------------------------------------------------------
+    def seed_department_contacts(self, tally: Tally) -> None:
+        """A telephone, an address and office hours for each department without them."""
+        for index, department in enumerate(Department.objects.filter(phone="").order_by("pk")):
+            department.phone = f"028-8518{index:04d}"
+            department.address = "成都市高新区天府大道中段1268号天府软件园E区"
+            department.address_en = (
+                "Tianfu Software Park, Block E, 1268 Middle Tianfu Avenue, Chengdu"
+            )
+            department.office_hours = "工作日 9:00—12:00，13:30—17:30"
+            department.office_hours_en = "Working days 9:00–12:00 and 13:30–17:30"
+            department.save()
+            tally.add("department contacts", "created")
+
     def seed_news(self, tally: Tally) -> None:
         data = _load("news.json")
         categories = {}
