@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -151,6 +152,9 @@ def _files(request):
 
 
 # --- list and start ---------------------------------------------------------------------------
+PAGE_SIZE = 20  # applications per page of the list
+
+
 @never_cache
 @login_required
 @require_GET
@@ -161,15 +165,17 @@ def index(request):
     applications = (
         Application.objects.filter(enterprise=enterprise)
         .select_related("programme", "programme__page")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")
     )
+    page_obj = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "applications/index.html",
         {
             "enterprise": enterprise,
             "section": "applications",
-            "applications": applications,
+            "applications": page_obj.object_list,
+            "page_obj": page_obj,
         },
     )
 

@@ -37,10 +37,27 @@ sub vcl_recv {
     if (req.http.Authorization || req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
         return (pass);
     }
+    # 适老化 (care) mode changes the page (zoneportal/care_mode.py): the two renderings are
+    # stored apart (vcl_hash). Whatever the visitor sends as X-Care is replaced.
+    if (req.http.Cookie ~ "(^|;\s*)zp_care=1(;|$)") {
+        set req.http.X-Care = "1";
+    } else {
+        set req.http.X-Care = "0";
+    }
     # Anonymous: other cookies (the CSRF cookie) do not change the page; a page that needs one
-    # sets it again and is then not stored (Set-Cookie).
-    unset req.http.Cookie;
+    # sets it again and is then not stored (Set-Cookie). Only the care-mode cookie goes on to
+    # the portal, which renders that mode on a miss.
+    if (req.http.X-Care == "1") {
+        set req.http.Cookie = "zp_care=1";
+    } else {
+        unset req.http.Cookie;
+    }
     return (hash);
+}
+
+sub vcl_hash {
+    # Then the built-in vcl_hash adds the URL and the host.
+    hash_data(req.http.X-Care);
 }
 
 sub vcl_backend_response {

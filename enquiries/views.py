@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -69,16 +70,27 @@ def _linked(request):
     return {k: v for k, v in links.items() if v is not None}
 
 
+PAGE_SIZE = 20  # enquiries per page of the list
+
+
 @never_cache
 @login_required
 @require_GET
 def index(request):
     enterprise = access.current_enterprise(request)
     enquiries = access.scoped(request.user, Enquiry.objects.select_related("department"))
+    page_obj = Paginator(enquiries.order_by("-submitted_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "enquiries/index.html",
-        {"enterprise": enterprise, "enquiries": enquiries[:200], "section": "enquiries"},
+        {
+            "enterprise": enterprise,
+            "enquiries": page_obj.object_list,
+            "page_obj": page_obj,
+            "section": "enquiries",
+        },
     )
 
 

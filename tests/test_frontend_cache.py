@@ -87,3 +87,19 @@ def test_a_publish_with_varnish_down_still_succeeds(varnish, caplog):
     policy.title = "人才安居租房补贴实施办法（2027年修订）"
     policy.save_revision().publish()  # logs, does not fail
     assert "could not empty the frontend cache" in caplog.text
+
+
+def test_the_care_mode_page_and_the_standard_page_are_stored_apart(varnish):
+    care = {"zp_care": "1", "csrftoken": "x"}
+    pressed = 'aria-pressed="true"'
+    standard, state = get(varnish, "/")
+    assert state == "miss" and pressed not in standard.text
+    larger, state = get(varnish, "/", cookies=care)
+    assert state == "miss" and pressed in larger.text  # the portal saw the cookie
+    larger, state = get(varnish, "/", cookies=care)
+    assert state == "hit" and pressed in larger.text
+    standard, state = get(varnish, "/", cookies={"csrftoken": "x"})
+    assert state == "hit" and pressed not in standard.text
+    # A visitor cannot pick the other rendering with a header of their own.
+    forged, _state = get(varnish, "/", headers={"X-Care": "1"})
+    assert pressed not in forged.text

@@ -114,3 +114,19 @@ def test_private_areas_and_forms_are_never_cached(client, page_cache, path):
     for _ in range(2):
         response = client.get(path)
         assert "X-Page-Cache" not in response
+
+
+@pytest.mark.django_db
+def test_the_cache_is_keyed_by_care_mode(client, policy, page_cache):
+    """A page rendered in 适老化 mode (the zp_care cookie) is never served to a visitor in the
+    standard mode, nor the other way round."""
+    pressed = 'aria-pressed="true"'
+    standard = client.get(url_of(policy))
+    assert standard["X-Page-Cache"] == "miss" and pressed not in standard.content.decode()
+    client.cookies["zp_care"] = "1"
+    care = client.get(url_of(policy))
+    assert care["X-Page-Cache"] == "miss" and pressed in care.content.decode()
+    assert client.get(url_of(policy))["X-Page-Cache"] == "hit"
+    del client.cookies["zp_care"]
+    again = client.get(url_of(policy))
+    assert again["X-Page-Cache"] == "hit" and pressed not in again.content.decode()

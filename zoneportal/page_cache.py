@@ -15,8 +15,10 @@ What is cached — only when every condition holds:
   private/no-store, and was rendered for an anonymous user.
 
 The key is the language and the full path with its query string (the language is also in the
-path: ``/en/…``; Chinese has no prefix). Every key carries a generation number kept in the cache:
-``invalidate()`` increments it, so one publish empties every cached page at once; old entries
+path: ``/en/…``; Chinese has no prefix), and the 适老化 mode: a page rendered for a visitor with
+the ``zp_care`` cookie (larger text, ``zoneportal.care_mode``) is stored apart from the standard
+one, so neither is ever served to the other. Every key carries a generation number kept in the
+cache: ``invalidate()`` increments it, so one publish empties every cached page at once; old entries
 expire after ``PAGE_CACHE_SECONDS``, which also bounds how long time-dependent content (a
 programme's window opening, a policy expiring) can stay stale.
 
@@ -41,6 +43,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
+
+from . import care_mode
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +103,7 @@ def generation(request) -> int:
 def _key(request, generation: int) -> str:
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pagecache:{generation}:{language}:{digest}"
+    return f"pagecache:{generation}:{language}:{care_mode.mode_key(request)}:{digest}"
 
 
 def cacheable_request(request) -> bool:

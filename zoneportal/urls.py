@@ -13,6 +13,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from . import care_mode
 from .api import api
 from .site_pages import sitemap_xml
 from .views import healthz, readyz
@@ -25,6 +26,8 @@ urlpatterns = [
     # anonymous pages can be cached (zoneportal/page_cache.py). Changing someone's language is
     # harmless, and the page's language comes from its URL anyway.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # 适老化 mode on or off (a cookie), then back to the page: zoneportal/care_mode.py.
+    path("care-mode/", care_mode.toggle, name="care_mode"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

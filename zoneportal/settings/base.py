@@ -122,6 +122,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.navigation",
                 "zoneportal.site_pages.registration",
+                "zoneportal.care_mode.context",
                 "csp.context_processors.nonce",
             ],
         },
