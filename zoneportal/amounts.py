@@ -2,7 +2,7 @@
 
 Figures are stored in 万元 (units of 10,000 yuan). Chinese readers expect 万元, as policy documents
 write them; English readers expect a currency code and a plain number
-("CNY 3 million", "CNY 250,000"), never "300 × 10,000 CNY".
+("CNY 3 million", "CNY 250,000"), never a count of ten-thousands.
 """
 
 from __future__ import annotations
