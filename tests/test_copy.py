@@ -335,3 +335,21 @@ def test_the_reviewer_reads_the_application_before_the_decision(client):
     assert '<a href="#actions-heading">前往审核操作</a>' in html
     assert "申报材料" in html
     assert "草稿 → 草稿" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_signup",
+        "account_login",
+        "account_reset_password",
+        "account_email_verification_sent",
+    ],
+)
+def test_account_pages_speak_in_our_voice(client, name):
+    """allauth's and Django's stock Chinese (你的密码…, Email地址) is overridden by ours."""
+    html = client.get(reverse(name)).content.decode()
+    main = re.sub(r"<[^>]+>", "", html[html.index("<main") : html.index("</main>")])
+    assert "你" not in main and "Email" not in main
+    assert voice_problems(re.sub(r"\s+", "", main)) == []

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import get_language
 
 from enterprises.models import Area, Industry, QualificationType
+from zoneportal.words import join_names
 
 # --- Elasticsearch clauses every kind can use --------------------------------------------
 MATCH_ALL: dict = {"match_all": {}}
@@ -135,12 +136,6 @@ def cached_names(model, codes) -> str:
     return (", " if english else "、").join(names)
 
 
-def join_names(names) -> str:
-    """Names joined as the active language writes a list (、 in Chinese, ", " in English)."""
-    english = (get_language() or "").startswith("en")
-    return (", " if english else "、").join(str(name) for name in names)
-
-
 def industry_names(codes) -> str:
     """Industries as people read them: the name first, the GB/T 4754 code in brackets
     (软件和信息技术服务业（I65）; "Software and IT services (I65)"). A code deeper than a
@@ -156,7 +151,7 @@ def industry_names(codes) -> str:
             names.append(f"{name} ({code})")
         else:
             names.append(f"{name}（{code}）")
-    return (", " if english else "、").join(names)
+    return join_names(names)
 
 
 def current_names(model, codes) -> list[str]:
