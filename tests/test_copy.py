@@ -294,6 +294,11 @@ def test_an_unknown_fact_links_to_where_it_is_added(client, policies_index, fixe
     assert f'<a href="{dashboard}">请在企业信息中补充年营业收入</a>。' in html
     assert "匹配度 0%（符合1项条件中的0项）" in html
 
+    # In the calculator the link goes to the form field instead.
+    client.logout()
+    calculator = client.get("/policies/match/?industry=I65").content.decode()
+    assert '<a href="#id_revenue_wan">请在上方填写年营业收入</a>。' in card(calculator, "营收奖励")
+
 
 # --- account e-mails ----------------------------------------------------------------------------
 @pytest.mark.django_db
