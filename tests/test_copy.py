@@ -278,7 +278,10 @@ def test_fit_is_the_share_of_conditions_met_and_near_misses_say_what_to_do(
     near_card = card(html, "西部园区场地支持")
     assert "匹配度 50%（符合2项条件中的1项）" in near_card
     assert "还差一项条件：<strong>所在区域</strong>。" in near_card
-    assert "该政策仅面向西部园区的企业" in near_card
+    assert (
+        "所在区域</strong>。如所在区域填写有误，请更正后重新匹配；否则该政策不适用于您的企业。"
+        in (near_card)
+    )
     assert "请改善" not in html
 
 

@@ -191,8 +191,8 @@ class Industries(CodeList):
 
     def advice(self, value, facts, today):
         return _(
-            "Only companies in these industries qualify. If your industry is recorded "
-            "wrongly, correct it and match again."
+            "If your industry is recorded wrongly, correct it and match again; otherwise "
+            "this policy is not for your company."
         )
 
     def describe(self, value):
@@ -264,9 +264,9 @@ class Areas(CodeList):
 
     def advice(self, value, facts, today):
         return _(
-            "Only companies located in %(areas)s qualify. If your location is recorded "
-            "wrongly, correct it and match again."
-        ) % {"areas": cached_names(Area, value)}
+            "If your location is recorded wrongly, correct it and match again; otherwise "
+            "this policy is not for your company."
+        )
 
     def describe(self, value):
         return _("Located in: %(list)s") % {"list": join_names(current_names(Area, value))}
@@ -757,9 +757,9 @@ class MaxRevenue(Revenue):
 
     def advice(self, value, facts, today):
         return _(
-            "The policy is for companies with annual revenue of at most %(bound)s. If your "
-            "revenue is recorded wrongly, correct it and match again."
-        ) % {"bound": format_wan(value)}
+            "If your annual revenue is recorded wrongly, correct it and match again; "
+            "otherwise this policy is not for your company."
+        )
 
     def describe(self, value):
         return _("Annual revenue at most %(amount)s") % {"amount": format_wan(value)}
