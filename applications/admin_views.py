@@ -33,8 +33,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from enterprises.admin_views import field_label
+from enterprises.models import CreditStanding
+from policies.criteria.base import industry_names
+from policies.criteria.kinds import size_label
 from policies.matching import ELIGIBLE, INELIGIBLE, NEAR, POSSIBLE
 from policies.workdays import Calendar
+from zoneportal.amounts import format_wan
 from zoneportal.clock import ZONE, local_today
 from zoneportal.http import content_disposition
 
@@ -193,8 +197,21 @@ def snapshot_rows(snapshot: dict) -> list[tuple[str, object]]:
         if key == "qualifications":
             continue
         label = PROFILE_EXTRA_LABELS.get(key) or field_label(key)
-        rows.append((label, "—" if _blank(value) else value))
+        rows.append((label, "—" if _blank(value) else profile_value(key, value)))
     return rows
+
+
+def profile_value(key: str, value):
+    """A stored profile value as staff read it: names, not codes (小型, not "small")."""
+    if key == "size":
+        return size_label(value)
+    if key == "credit_standing":
+        return CreditStanding(value).label if value in CreditStanding.values else value
+    if key == "industry_code":
+        return industry_names([value])
+    if key.endswith("_wan"):
+        return format_wan(value)
+    return value
 
 
 def item_labels(programme) -> dict[str, str]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from notifications.services import emit
 from policies.workdays import add_working_days, as_local_date
@@ -99,7 +100,7 @@ def item_label(application, item: str) -> str:
         "applicant": _("Applicant details"),
         "project": _("Project details"),
         "amount": _("Amount requested"),
-        "documents": _("Documents"),
+        "documents": pgettext("application", "Documents"),
         "declaration": _("Declaration"),
     }
     return str(labels.get(item, item))

@@ -18,6 +18,7 @@ from enterprises.services import jsonable
 from policies.matching import ELIGIBLE, POSSIBLE, Evaluation, Facts, evaluate
 from policies.workdays import as_local_date
 from zoneportal.clock import local_today
+from zoneportal.words import join_sentences
 
 from .models import (
     APPROVED,
@@ -193,7 +194,7 @@ def check_company(enterprise, programme, *, now=None, for_resubmission=False) ->
         problems.append(_("The policy of this programme is no longer published."))
     evaluation = eligibility(enterprise, programme, today)
     if evaluation.status not in (ELIGIBLE, POSSIBLE):
-        reasons = "; ".join(c.explanation for c in evaluation.failed)
+        reasons = join_sentences(c.explanation for c in evaluation.failed)
         problems.append(
             _("Your company does not meet the policy's criteria: %(reasons)s")
             % {"reasons": reasons}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from policies.workdays import as_local_date, promised_date
+from zoneportal.words import join_names
 
 from . import rules
 from .models import WAITING, Application, ApplicationEvent, ApplicationState
@@ -73,7 +74,7 @@ def submit(move: Move) -> None:
     a, resubmission = move.application, move.application.state == S.RETURNED
     incomplete = [s for s in rules.sections(a) if s.status != rules.COMPLETE]
     if incomplete:
-        missing = "; ".join(", ".join(str(m) for m in s.missing) for s in incomplete)
+        missing = join_names(m for s in incomplete for m in s.missing)
         raise rules.ApplicationError(
             _("The application is not complete. Still missing: %(missing)s") % {"missing": missing},
             code="incomplete",

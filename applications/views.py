@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -37,12 +37,12 @@ SECTION_LABELS = {
     "applicant": gettext_lazy("Applicant details"),
     "project": gettext_lazy("Project details"),
     "amount": gettext_lazy("Amount requested"),
-    "documents": gettext_lazy("Documents"),
+    "documents": pgettext_lazy("application", "Documents"),
     "declaration": gettext_lazy("Declaration"),
 }
 STATUS_LABELS = {
     services.NOT_STARTED: gettext_lazy("Not started"),
-    services.IN_PROGRESS: gettext_lazy("In progress"),
+    services.IN_PROGRESS: pgettext_lazy("application step", "In progress"),
     services.COMPLETE: gettext_lazy("Complete"),
 }
 

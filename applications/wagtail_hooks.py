@@ -1,13 +1,16 @@
 """The reviewer's side of applications (项目评审) in the Wagtail admin."""
 
 from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from zoneportal import converters  # noqa: F401 - registers <id:…>
+from zoneportal.admin_home import WorkItem, work_source
 
 from . import admin_views as review_views
+from .models import WITH_REVIEWERS, Application
 from .services import is_reviewer
 
 review_urls = [
@@ -43,3 +46,19 @@ def register_review_menu_item():
         icon_name="form",
         order=260,
     )
+
+
+@work_source
+def review_work(user):
+    """Reviewers: the applications waiting for them (the queue's default view)."""
+    if not is_reviewer(user):
+        return []
+    waiting = Application.objects.filter(state__in=WITH_REVIEWERS).exclude(submitted_at=None)
+    return [
+        WorkItem(
+            _("Applications waiting for review"),
+            waiting.count(),
+            reverse("application_review:queue"),
+            order=260,
+        )
+    ]

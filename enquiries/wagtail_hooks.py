@@ -1,6 +1,7 @@
 """The staff side of enquiries (诉求办理) in the Wagtail admin, and the handlers snippet."""
 
 from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -8,9 +9,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from zoneportal import converters  # noqa: F401 - registers <id:…>
+from zoneportal.admin_home import WorkItem, work_source
 
-from . import admin_views, rules
-from .models import DepartmentHandler
+from . import admin_views, rules, services, states
+from .models import DepartmentHandler, Enquiry
 
 admin_urls = [
     path("", admin_views.queue, name="queue"),
@@ -81,3 +83,22 @@ class DepartmentHandlerViewSet(SnippetViewSet):
 
 
 register_snippet(DepartmentHandlerViewSet)
+
+
+@work_source
+def enquiry_work(user):
+    """Handlers (their departments'), dispatchers and supervisors (all): open and overdue
+    enquiries, as the queue counts them."""
+    if not rules.is_enquiry_staff(user):
+        return []
+    open_ = rules.visible_to_staff(user, Enquiry.objects.filter(state__in=states.OPEN))
+    queue = reverse("enquiry_admin:queue")
+    return [
+        WorkItem(_("Open enquiries"), open_.count(), queue, order=270),
+        WorkItem(
+            _("Overdue enquiries"),
+            open_.filter(flag=services.OVERDUE).count(),
+            f"{queue}?flag={services.OVERDUE}",
+            order=271,
+        ),
+    ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zoneportal.http import absolute_url
+from zoneportal.words import join_names
 
 from . import signals
 from .models import (
@@ -106,7 +107,13 @@ def update_profile(enterprise: Enterprise, user, **facts) -> list[str]:
             action=VerificationEvent.Action.SUBMITTED,
             actor=user,
             reason=_("Registration facts changed: %(fields)s")
-            % {"fields": ", ".join(k for k in changes if k in IDENTITY_FIELDS)},
+            % {
+                "fields": join_names(
+                    Enterprise._meta.get_field(k).verbose_name
+                    for k in changes
+                    if k in IDENTITY_FIELDS
+                )
+            },
         )
     enterprise.full_clean()
     enterprise.save()

@@ -9,9 +9,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from zoneportal import converters  # noqa: F401 - registers <id:…>
+from zoneportal.admin_home import WorkItem, work_source
 
 from . import admin_views
-from .models import Area, Industry, QualificationType
+from .models import Area, Enterprise, Industry, QualificationType, VerificationStatus
 
 
 class IndustryViewSet(SnippetViewSet):
@@ -90,3 +91,19 @@ def register_verification_permission():
     return Permission.objects.filter(
         content_type__app_label="enterprises", codename="verify_enterprise"
     )
+
+
+@work_source
+def verification_work(user):
+    """Verifiers: the companies waiting to be verified (the queue's default view)."""
+    if not admin_views.can_verify(user):
+        return []
+    waiting = Enterprise.objects.filter(verification_status=VerificationStatus.PENDING)
+    return [
+        WorkItem(
+            _("Companies waiting for verification"),
+            waiting.count(),
+            reverse("enterprise_verification:queue"),
+            order=250,
+        )
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from notifications import outbox
 
@@ -128,7 +128,7 @@ ROSTER = _table(
     Action(
         "publish", gettext_lazy("Publish (公示)"), frozenset({R.REVIEWED}), R.PUBLISHED, ROSTERS
     ),
-    Action("close", gettext_lazy("Close"), frozenset({R.PUBLISHED}), R.CLOSED, SYSTEM),
+    Action("close", pgettext_lazy("roster", "Close"), frozenset({R.PUBLISHED}), R.CLOSED, SYSTEM),
 )
 
 ENTRY = _table(

@@ -1,6 +1,7 @@
 """The staff side of fulfilment in the Wagtail admin, and the payment plans snippet."""
 
 from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
@@ -8,9 +9,17 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from zoneportal import converters  # noqa: F401 - registers <id:…>
+from zoneportal.admin_home import WorkItem, work_source
 
 from . import admin_views, rules
-from .models import PaymentPlan
+from .models import (
+    AcceptanceReport,
+    AccountState,
+    BankAccount,
+    Instalment,
+    InstalmentState,
+    PaymentPlan,
+)
 
 admin_urls = [
     path("", admin_views.overview, name="overview"),
@@ -94,3 +103,38 @@ class PaymentPlanViewSet(SnippetViewSet):
 
 
 register_snippet(PaymentPlanViewSet)
+
+
+@work_source
+def fulfilment_work(user):
+    """Per right: bank accounts to verify, instalments to gather into a payment batch,
+    acceptance reports to check (the counts of the pages the items link to)."""
+    items = []
+    if rules.may(user, rules.VERIFY):
+        items.append(
+            WorkItem(
+                _("Bank accounts to verify"),
+                BankAccount.objects.filter(state=AccountState.PENDING).count(),
+                reverse("fulfilment_admin:accounts"),
+                order=281,
+            )
+        )
+    if rules.may(user, rules.PREPARE):
+        items.append(
+            WorkItem(
+                _("Instalments to put in a payment batch"),
+                Instalment.objects.filter(state=InstalmentState.DUE, batch=None).count(),
+                reverse("fulfilment_admin:instalments"),
+                order=282,
+            )
+        )
+    if rules.may(user, rules.ACCEPTANCE):
+        items.append(
+            WorkItem(
+                _("Acceptance reports to check"),
+                AcceptanceReport.objects.filter(state="submitted").count(),
+                reverse("fulfilment_admin:acceptance"),
+                order=283,
+            )
+        )
+    return items

@@ -28,7 +28,9 @@ def tell_members(sender, *, enterprise, key, subject, body, url, **kwargs):
 
 @receiver(signals.invitation_created, dispatch_uid="notifications.invitation_created")
 def send_invitation(sender, *, invitation, url, **kwargs):
-    inviter = invitation.invited_by.get_full_name() if invitation.invited_by else ""
+    by = invitation.invited_by
+    # People sign up with an e-mail address only: name them by it when they gave no name.
+    inviter = (by.get_full_name() or by.email) if by else ""
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Invitation to join %(name)s on the Chengdu High-tech Zone portal") % {
             "name": invitation.enterprise.name

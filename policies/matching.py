@@ -90,6 +90,8 @@ class CriterionResult:
     key: str
     met: bool | None
     explanation: str
+    # For a criterion not met: how to meet it ("" otherwise).
+    advice: str = ""
 
 
 @dataclass
@@ -125,7 +127,8 @@ def evaluate(criteria: Criteria, facts: Facts, today: datetime.date | None = Non
     results = []
     for kind, value in criteria.restricted():
         met, explanation = kind.check(value, facts, today)
-        results.append(CriterionResult(kind.key, met, explanation))
+        advice = kind.advice(value, facts, today) if met is False else ""
+        results.append(CriterionResult(kind.key, met, explanation, advice))
     failed = sum(1 for r in results if r.met is False)
     unknown = sum(1 for r in results if r.met is None)
     return Evaluation(status=status_of(failed, unknown), criteria=results)

@@ -12,7 +12,8 @@ it. The way it works (docs/architecture.md, "Matching"):
    agree — tests/test_match_agreement.py).
 3. Results are ordered eligible, possible, near (then ineligible, when asked for), and within a
    status by a score from 0 to 1 that blends criteria fit (the share of criteria met) with the
-   text similarity.
+   text similarity. The score only orders; what a person is shown as 匹配度 is the share of the
+   policy's conditions met (``MatchResult.fit_percent``, docs/matching.md).
 4. The results a page or the API shows are explained (``MatchOutcome.explain``): the Python
    evaluator (``policies.matching.evaluate``) judges each of their criteria from the database
    with an explanation a person understands; if the index was momentarily stale for one, the
@@ -95,6 +96,21 @@ CRITERION_FACTS = {
     "requires_good_credit": ("good_credit",),
 }
 
+# What to add to make an unknown criterion known (after "Add … to your company information").
+CRITERION_NEEDS = {
+    "industries": _("your industry"),
+    "areas": _("where your company is located"),
+    "sizes": _("your industry, employees and annual revenue"),
+    "qualifications_all": _("your qualifications"),
+    "qualifications_any": _("your qualifications"),
+    "min_years_established": _("your date of establishment"),
+    "min_rd_ratio": _("your annual revenue and R&D expense"),
+    "min_revenue_wan": _("your annual revenue"),
+    "max_revenue_wan": _("your annual revenue"),
+    "min_employees": _("your number of employees"),
+    "requires_good_credit": _("your credit standing"),
+}
+
 STATUS_LABELS = {
     ELIGIBLE: _("Eligible"),
     POSSIBLE: _("Possibly eligible"),
@@ -115,10 +131,16 @@ class CriterionView:
     key: str
     met: bool | None
     explanation: str
+    # For a criterion not met: how to meet it.
+    advice: str = ""
 
     @property
     def label(self):
         return CRITERION_LABELS.get(self.key, self.key)
+
+    @property
+    def needs(self):
+        return CRITERION_NEEDS.get(self.key, self.label)
 
     @property
     def state(self) -> str:
@@ -161,8 +183,29 @@ class MatchResult:
         return [c for c in self.criteria if c.met is None]
 
     @property
-    def score_percent(self) -> int:
-        return round(self.score * 100)
+    def to_complete(self) -> list[CriterionView]:
+        """The unknown criteria, one per thing to add (both qualification criteria need the
+        qualifications only once)."""
+        seen, out = set(), []
+        for criterion in self.unknown:
+            needs = str(criterion.needs)
+            if needs not in seen:
+                seen.add(needs)
+                out.append(criterion)
+        return out
+
+    @property
+    def met(self) -> list[CriterionView]:
+        return [c for c in self.criteria if c.met]
+
+    @property
+    def fit_percent(self) -> int:
+        """匹配度: the share of the policy's conditions the company meets, in percent (100
+        for a policy without conditions). Read once explained; the blended ``score`` orders
+        results and is not shown."""
+        if not self.criteria:
+            return 100
+        return round(100 * len(self.met) / len(self.criteria))
 
 
 @dataclass
@@ -246,7 +289,7 @@ def _score(fit: float, text: float, has_scope: bool) -> float:
 
 
 def _views(evaluation: Evaluation) -> list[CriterionView]:
-    return [CriterionView(r.key, r.met, r.explanation) for r in evaluation.criteria]
+    return [CriterionView(r.key, r.met, r.explanation, r.advice) for r in evaluation.criteria]
 
 
 def _in_force(today: datetime.date):

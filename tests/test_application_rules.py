@@ -138,7 +138,8 @@ class TestWhoMayApply:
             services.start_application(enterprise, programme, by=enterprise.memberships.get().user)
         message = caught.value.message
         assert "does not meet the policy's criteria" in message
-        assert "Your industry I65 is not among C27." in message
+        assert "Your industry is Software and information technology services (I65)" in message
+        assert "the policy is only for" in message and "(C27)" in message
 
     def test_a_possible_company_confirms_the_unknown_facts(self):
         policy = make_policy(criteria={"min_employees": 10})

@@ -88,12 +88,12 @@ def test_the_company_page_groups_explains_and_says_what_to_do(client, catalogue)
     assert "免申即享" in eligible and "Apply-free: no application needed" in eligible
     assert catalogue["free"].url in eligible
     assert "R&amp;D ratio 7.5% meets the required 3%." in eligible
-    # Near: the one criterion to improve, with the evaluator's explanation.
+    # Near: the one condition not met, named, with how to meet it.
     assert "Space support in West Park" in near
-    assert "To qualify, improve: <strong>Area in the zone</strong>" in near
+    assert "One condition is not met: <strong>Area in the zone</strong>" in near
     # The gazelle policy: the company holds no gazelle qualification, industry met → near too.
     assert "Award for companies with good credit" in near
-    assert "Does not hold a valid" in near
+    assert "does not hold a valid" in near
     assert not possible
     assert "Clinical trial subsidy" not in html  # ineligible: two criteria fail
     assert "Simplified matching" not in html
@@ -106,7 +106,7 @@ def test_unknown_facts_send_the_company_to_complete_its_profile(client, catalogu
     html = client.get("/en/enterprise/matches/").content.decode()
     possible = section(html, "possible")
     assert "R&amp;D subsidy for software companies" in possible
-    assert "Add your R&amp;D expense and revenue to check this" in possible
+    assert "Add your annual revenue and R&amp;D expense to your company information" in possible
     assert 'href="/en/enterprise/"' in possible
 
 

@@ -53,3 +53,11 @@ def breadcrumb_items(context, page):
     """The page's ancestors for the breadcrumbs (cached until the next publish)."""
 
     return breadcrumbs(context.get("request"), page)
+
+
+@register.filter
+def wan(value):
+    """An amount stored in 万元, as readers expect it: 300万元 / CNY 3 million."""
+    from zoneportal.amounts import format_wan
+
+    return format_wan(value)

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import get_language
 
 from enterprises.models import Area, Industry, QualificationType
+from zoneportal.words import join_names
 
 # --- Elasticsearch clauses every kind can use --------------------------------------------
 MATCH_ALL: dict = {"match_all": {}}
@@ -135,6 +136,24 @@ def cached_names(model, codes) -> str:
     return (", " if english else "、").join(names)
 
 
+def industry_names(codes) -> str:
+    """Industries as people read them: the name first, the GB/T 4754 code in brackets
+    (软件和信息技术服务业（I65）; "Software and IT services (I65)"). A code deeper than a
+    division (I6513) is named after its division; a code outside the list is shown alone."""
+    english = (get_language() or "").startswith("en")
+    names = []
+    for code in codes:
+        code = code.upper()
+        name = cached_names(Industry, [code[:3]])
+        if name == code[:3]:
+            names.append(code)
+        elif english:
+            names.append(f"{name} ({code})")
+        else:
+            names.append(f"{name}（{code}）")
+    return join_names(names)
+
+
 def current_names(model, codes) -> list[str]:
     """Names of reference entries as the policy page shows them (read fresh)."""
     by_code = {obj.code: obj.name for obj in model.objects.filter(code__in=codes)}
@@ -189,6 +208,10 @@ class CriterionKind:
         """(met, explanation) for the company's ``facts`` (``policies.matching.Facts``);
         ``met`` is None when the fact needed is not known."""
         raise NotImplementedError
+
+    def advice(self, value, facts, today: datetime.date) -> str:
+        """For a criterion not met: how the company could meet it (a plain next step)."""
+        return ""
 
     def describe(self, value) -> str:
         """The criterion in words, for the policy page."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from enterprises.models import Area, Industry, QualificationType
 from enterprises.reference import INDUSTRY_CODE_RE, SIZES
 from zoneportal import bounds
+from zoneportal.amounts import format_wan
 
 from .base import (
     MATCH_ALL,
@@ -34,7 +35,9 @@ from .base import (
     hundredths,
     hundredths_ceil,
     hundredths_floor,
+    industry_names,
     industry_prefixes,
+    join_names,
     to_decimal,
     two_places,
     years_cutoff,
@@ -46,6 +49,14 @@ SIZE_CODES = tuple(code for code, _zh, _en in SIZES)
 MAX_YEARS = 200
 MAX_EMPLOYEES = bounds.MAX_EMPLOYEES  # the same bound as a company's own figure
 MAX_WAN = Decimal("100000000")  # 1 trillion CNY
+
+
+def anniversary(established: datetime.date, years: int) -> datetime.date:
+    """The day a company founded on ``established`` completes ``years`` whole years."""
+    try:
+        return established.replace(year=established.year + years)
+    except ValueError:  # founded on 29 February
+        return established.replace(year=established.year + years, month=3, day=1)
 
 
 def size_label(code: str) -> str:
@@ -165,25 +176,27 @@ class Industries(CodeList):
         return problems
 
     def check(self, value, facts, today):
-        wanted = ", ".join(value)
+        wanted = industry_names(value)
         if not facts.industry:
-            return None, _("Add your industry code to check this (required: %(codes)s).") % {
-                "codes": wanted
+            return None, _("Your industry is not known; the policy is for %(names)s.") % {
+                "names": wanted
             }
         met = any(facts.industry.upper().startswith(code) for code in value)
         text = (
-            _("Your industry %(code)s is among %(codes)s.")
+            _("Your industry is %(yours)s, which the policy covers.")
             if met
-            else _("Your industry %(code)s is not among %(codes)s.")
+            else _("Your industry is %(yours)s; the policy is only for %(names)s.")
         )
-        return met, text % {"code": facts.industry, "codes": wanted}
+        return met, text % {"yours": industry_names([facts.industry]), "names": wanted}
+
+    def advice(self, value, facts, today):
+        return _(
+            "If your industry is recorded wrongly, correct it and match again; otherwise "
+            "this policy is not for your company."
+        )
 
     def describe(self, value):
-        divisions = {obj.code: obj.name for obj in Industry.objects.all()}
-        names = [
-            f"{code} {divisions[code[:3]]}" if code[:3] in divisions else code for code in value
-        ]
-        return _("Industry: %(list)s") % {"list": "; ".join(names)}
+        return _("Industry: %(list)s") % {"list": industry_names(value)}
 
     def policy_fields(self, value):
         # The divisions (first three characters), once each: the industry facet counts them.
@@ -239,18 +252,24 @@ class Areas(CodeList):
         wanted = cached_names(Area, value)
         if not facts.area:
             return None, _(
-                "Add where the company is located to check this (required: %(areas)s)."
+                "Where your company is located is not known; the policy is for %(areas)s."
             ) % {"areas": wanted}
         met = facts.area in value
         text = (
-            _("Located in %(area)s, which qualifies.")
+            _("Your company is located in %(area)s, which the policy covers.")
             if met
-            else _("Located in %(area)s; the policy requires %(areas)s.")
+            else _("Your company is located in %(area)s; the policy is only for %(areas)s.")
         )
         return met, text % {"area": cached_names(Area, [facts.area]), "areas": wanted}
 
+    def advice(self, value, facts, today):
+        return _(
+            "If your location is recorded wrongly, correct it and match again; otherwise "
+            "this policy is not for your company."
+        )
+
     def describe(self, value):
-        return _("Located in: %(list)s") % {"list": ", ".join(current_names(Area, value))}
+        return _("Located in: %(list)s") % {"list": join_names(current_names(Area, value))}
 
     def policy_fields(self, value):
         return {"crit_areas": list(value)}
@@ -290,23 +309,29 @@ class Sizes(CodeList):
         ]
 
     def check(self, value, facts, today):
-        wanted = ", ".join(size_label(s) for s in value)
+        wanted = join_names([size_label(s) for s in value])
         size = facts.size
         if size is None:
             return None, _(
-                "Add industry, employees and revenue so the "
-                "size can be derived (required: %(sizes)s)."
+                "Your enterprise size cannot be worked out yet (it follows from industry, "
+                "employees and revenue); the policy is for %(sizes)s."
             ) % {"sizes": wanted}
         met = size in value
         text = (
-            _("Your size (%(size)s) qualifies.")
+            _("Your company is a %(size)s enterprise, which the policy covers.")
             if met
-            else _("Your size is %(size)s; the policy is for %(sizes)s.")
+            else _("Your company is a %(size)s enterprise; the policy is only for %(sizes)s.")
         )
         return met, text % {"size": size_label(size), "sizes": wanted}
 
+    def advice(self, value, facts, today):
+        return _(
+            "The size follows from your industry, employees and annual revenue under the "
+            "national standard. If one of them is recorded wrongly, correct it and match again."
+        )
+
     def describe(self, value):
-        return _("Enterprise size: %(list)s") % {"list": ", ".join(size_label(s) for s in value)}
+        return _("Enterprise size: %(list)s") % {"list": join_names([size_label(s) for s in value])}
 
     def policy_fields(self, value):
         return {"crit_sizes": list(value)}
@@ -346,7 +371,7 @@ class Qualifications(CodeList):
         ]
 
     def unknown_text(self, value) -> str:
-        return _("Add your qualifications to check this (required: %(names)s).") % {
+        return _("Your qualifications are not stated; the policy asks for %(names)s.") % {
             "names": cached_names(QualificationType, value)
         }
 
@@ -378,14 +403,24 @@ class QualificationsAll(Qualifications):
             return None, self.unknown_text(value)
         missing = [code for code in value if code not in held]
         if not missing:
-            return True, _("Holds %(names)s.") % {"names": cached_names(QualificationType, value)}
-        return False, _("Does not hold a valid %(names)s.") % {
+            return True, _("Your company holds %(names)s, as the policy asks.") % {
+                "names": cached_names(QualificationType, value)
+            }
+        return False, _("Your company does not hold a valid %(names)s.") % {
             "names": cached_names(QualificationType, missing)
         }
 
+    def advice(self, value, facts, today):
+        held = facts.held(today) or frozenset()
+        missing = [code for code in value if code not in held]
+        return _(
+            "Once recognised as %(names)s, your company meets this condition. If it already "
+            "is, add the qualification and its validity to your company information."
+        ) % {"names": cached_names(QualificationType, missing)}
+
     def describe(self, value):
         return _("Holds all of: %(list)s") % {
-            "list": ", ".join(current_names(QualificationType, value))
+            "list": join_names(current_names(QualificationType, value))
         }
 
     def policy_fields(self, value):
@@ -421,15 +456,21 @@ class QualificationsAny(Qualifications):
             return None, self.unknown_text(value)
         met = any(code in held for code in value)
         text = (
-            _("Holds at least one of %(names)s.")
+            _("Your company holds one of %(names)s, as the policy asks.")
             if met
-            else _("Holds none of %(names)s (a valid one is needed).")
+            else _("Your company holds none of %(names)s; the policy asks for one of them.")
         )
         return met, text % {"names": cached_names(QualificationType, value)}
 
+    def advice(self, value, facts, today):
+        return _(
+            "Once recognised as any one of %(names)s, your company meets this condition. If "
+            "it already is, add the qualification and its validity to your company information."
+        ) % {"names": cached_names(QualificationType, value)}
+
     def describe(self, value):
         return _("Holds at least one of: %(list)s") % {
-            "list": ", ".join(current_names(QualificationType, value))
+            "list": join_names(current_names(QualificationType, value))
         }
 
     def policy_fields(self, value):
@@ -471,15 +512,23 @@ class MinYearsEstablished(WholeNumber):
         years = facts.years(today)
         if years is None:
             return None, _(
-                "Add the date of establishment to check this (at least %(n)d years)."
+                "Your date of establishment is not known; the policy asks for at least "
+                "%(n)d years since establishment."
             ) % {"n": value}
         met = years >= value
         text = (
-            _("Established %(years)d years ago (at least %(n)d required).")
+            _("Your company was established %(years)d years ago; the policy asks for %(n)d.")
             if met
-            else _("Established %(years)d years ago; at least %(n)d are required.")
+            else _(
+                "Your company was established %(years)d years ago; the policy asks for at "
+                "least %(n)d."
+            )
         )
         return met, text % {"years": years, "n": value}
+
+    def advice(self, value, facts, today):
+        day = anniversary(facts.established, value)
+        return _("Your company meets this condition from %(date)s.") % {"date": day.isoformat()}
 
     def describe(self, value):
         return ngettext(
@@ -518,16 +567,25 @@ class MinEmployees(WholeNumber):
 
     def check(self, value, facts, today):
         if facts.employees is None:
-            return None, _("Add the number of employees to check this (at least %(n)d).") % {
-                "n": value
-            }
+            return None, _(
+                "Your number of employees is not known; the policy asks for at least %(n)d."
+            ) % {"n": value}
         met = facts.employees >= value
         text = (
-            _("%(employees)d employees (at least %(n)d required).")
+            _("Your company has %(employees)d employees; the policy asks for at least %(n)d.")
             if met
-            else _("%(employees)d employees; at least %(n)d are required.")
+            else _(
+                "Your company has %(employees)d employees, fewer than the %(n)d the policy "
+                "asks for."
+            )
         )
         return met, text % {"employees": facts.employees, "n": value}
+
+    def advice(self, value, facts, today):
+        return _(
+            "With %(gap)d more employees your company meets this condition; update the "
+            "figure when it changes."
+        ) % {"gap": value - facts.employees}
 
     def describe(self, value):
         return _("At least %(n)s employees") % {"n": value}
@@ -567,7 +625,8 @@ class MinRdRatio(Amount):
         ratio = facts.rd_ratio
         if ratio is None:
             return None, _(
-                "Add your R&D expense and revenue to check this (at least %(min)s%%)."
+                "Your R&D expense and revenue are not both known; the policy asks for R&D "
+                "expense of at least %(min)s%% of revenue."
             ) % {"min": two_places(value)}
         met = ratio >= value
         text = (
@@ -576,6 +635,17 @@ class MinRdRatio(Amount):
             else _("R&D ratio %(ratio)s%% is below the required %(min)s%%.")
         )
         return met, text % {"ratio": two_places(ratio), "min": two_places(value)}
+
+    def advice(self, value, facts, today):
+        needed = Decimal(facts.revenue_wan) * value / 100
+        return _(
+            "With annual revenue of %(revenue)s, R&D expense of at least %(needed)s meets "
+            "this condition (now %(expense)s)."
+        ) % {
+            "revenue": format_wan(facts.revenue_wan),
+            "needed": format_wan(two_places(needed)),
+            "expense": format_wan(facts.rd_expense_wan),
+        }
 
     def describe(self, value):
         return _("R&D expense at least %(ratio)s%% of revenue") % {"ratio": value}
@@ -611,7 +681,7 @@ class Revenue(Amount):
         )
 
     def unknown(self):
-        return None, _("Add your annual revenue to check this.")
+        return None, _("Your annual revenue is not known.")
 
     def enterprise_fields(self, facts):
         # Floored and ceiled: equal for profile values, which have two decimals.
@@ -625,7 +695,7 @@ class Revenue(Amount):
 
 class MinRevenue(Revenue):
     key = "min_revenue_wan"
-    label = gettext_lazy("Annual revenue at least (10,000 CNY)")
+    label = gettext_lazy("Annual revenue at least (in 10,000 CNY)")
 
     def check(self, value, facts, today):
         if facts.revenue_wan is None:
@@ -633,14 +703,19 @@ class MinRevenue(Revenue):
         revenue = Decimal(facts.revenue_wan)
         met = revenue >= value
         text = (
-            _("Revenue %(revenue)s × 10,000 CNY reaches the required %(bound)s.")
+            _("Your annual revenue is %(revenue)s; the policy asks for at least %(bound)s.")
             if met
-            else _("Revenue %(revenue)s × 10,000 CNY is below the required %(bound)s.")
+            else _("Your annual revenue is %(revenue)s, below the %(bound)s the policy asks for.")
         )
-        return met, text % {"revenue": two_places(revenue), "bound": two_places(value)}
+        return met, text % {"revenue": format_wan(revenue), "bound": format_wan(value)}
+
+    def advice(self, value, facts, today):
+        return _(
+            "Once your annual revenue reaches %(bound)s, your company meets this condition."
+        ) % {"bound": format_wan(value)}
 
     def describe(self, value):
-        return _("Annual revenue at least %(amount)s × 10,000 CNY") % {"amount": value}
+        return _("Annual revenue at least %(amount)s") % {"amount": format_wan(value)}
 
     def policy_fields(self, value):
         return {"crit_min_revenue_cents": hundredths(value)} if value is not None else {}
@@ -657,7 +732,7 @@ class MinRevenue(Revenue):
 
 class MaxRevenue(Revenue):
     key = "max_revenue_wan"
-    label = gettext_lazy("Annual revenue at most (10,000 CNY)")
+    label = gettext_lazy("Annual revenue at most (in 10,000 CNY)")
 
     def relate(self, values):
         low, high = values.get(MinRevenue.key), values.get(self.key)
@@ -674,14 +749,20 @@ class MaxRevenue(Revenue):
         revenue = Decimal(facts.revenue_wan)
         met = revenue <= value
         text = (
-            _("Revenue %(revenue)s × 10,000 CNY is within the limit of %(bound)s.")
+            _("Your annual revenue is %(revenue)s, within the policy's limit of %(bound)s.")
             if met
-            else _("Revenue %(revenue)s × 10,000 CNY is above the limit of %(bound)s.")
+            else _("Your annual revenue is %(revenue)s, above the policy's limit of %(bound)s.")
         )
-        return met, text % {"revenue": two_places(revenue), "bound": two_places(value)}
+        return met, text % {"revenue": format_wan(revenue), "bound": format_wan(value)}
+
+    def advice(self, value, facts, today):
+        return _(
+            "If your annual revenue is recorded wrongly, correct it and match again; "
+            "otherwise this policy is not for your company."
+        )
 
     def describe(self, value):
-        return _("Annual revenue at most %(amount)s × 10,000 CNY") % {"amount": value}
+        return _("Annual revenue at most %(amount)s") % {"amount": format_wan(value)}
 
     def policy_fields(self, value):
         return {"crit_max_revenue_cents": hundredths(value)} if value is not None else {}
@@ -709,10 +790,19 @@ class RequiresGoodCredit(Flag):
 
     def check(self, value, facts, today):
         if facts.good_credit is None:
-            return None, _("State your credit standing to check this.")
+            return None, _("Your credit standing is not stated; the policy asks for a good record.")
         if facts.good_credit:
-            return True, _("Good credit record.")
-        return False, _("The policy requires a good credit record.")
+            return True, _("Your company has a good credit record, as the policy asks.")
+        return False, _(
+            "Your company is listed for serious dishonesty; the policy asks for a good credit "
+            "record."
+        )
+
+    def advice(self, value, facts, today):
+        return _(
+            "Once the listing is lifted through credit repair (信用修复), your company meets "
+            "this condition; then update your credit standing."
+        )
 
     def describe(self, value):
         return _("A good credit record (no serious dishonesty)")
