@@ -128,12 +128,3 @@ def amount_in_wan(amount: Decimal | int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
-
-
-def format_amount_wan(amount: Decimal | int, *, english: bool = False) -> str:
-    """A sum as people say it: ``"105万元"`` in Chinese, ``"CNY 1,050,000"`` in English."""
-    if english:
-        cents = amount_in_cents(amount)
-        figures = f"{cents // 100:,}" if cents % 100 == 0 else f"{cents // 100:,}.{cents % 100:02d}"
-        return f"CNY {figures}"
-    return f"{amount_in_wan(amount)}万元"

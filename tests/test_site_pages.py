@@ -16,7 +16,6 @@ from applications import public_views, services
 from certificates import issue
 from certificates.models import Certificate
 from policies.models import Department
-from policies.numerals import amount_in_wan, format_amount_wan
 from tests.factories import (
     make_application,
     make_member,
@@ -25,6 +24,7 @@ from tests.factories import (
     make_reviewer,
     make_verified_enterprise,
 )
+from zoneportal.amounts import format_yuan
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +40,16 @@ def text_of(response) -> str:
 @pytest.mark.parametrize(
     ("yuan", "wan", "english"),
     [
-        ("1050000", "105", "CNY 1,050,000"),
-        ("250000.00", "25", "CNY 250,000"),
-        ("105000", "10.5", "CNY 105,000"),
-        ("12000000", "1,200", "CNY 12,000,000"),
-        ("1234.56", "0.123456", "CNY 1,234.56"),
+        ("1050000", "105万元", "CNY 1.05 million"),
+        ("250000.00", "25万元", "CNY 250,000"),
+        ("105000", "10.5万元", "CNY 105,000"),
+        ("12000000", "1200万元", "CNY 12 million"),
+        ("1234.56", "0.12万元", "CNY 1,234.56"),
     ],
 )
-def test_amounts_read_in_wan(yuan, wan, english):
-    assert amount_in_wan(Decimal(yuan)) == wan
-    assert format_amount_wan(Decimal(yuan)) == f"{wan}万元"
-    assert format_amount_wan(Decimal(yuan), english=True) == english
+def test_amounts_in_yuan_read_in_wan(yuan, wan, english):
+    assert format_yuan(Decimal(yuan), "zh-hans") == wan
+    assert format_yuan(Decimal(yuan), "en") == english
 
 
 # --- /programmes/ ------------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def test_programmes_in_english(client, programmes):
     open_now = group_text(response.content.decode(), "open")
     assert "3 days 5 hours left" in open_now
     assert "7 hours left" in open_now
-    assert "CNY 3,000,000" in open_now
+    assert "CNY 3 million" in open_now
     assert "Apply online" in open_now
 
 
@@ -293,7 +292,7 @@ def contact_policy(db):
         ),
         (
             "/en",
-            ("Whom to ask", "028-85180000", "1268 Middle Tianfu Avenue", "Up to CNY 3,000,000"),
+            ("Whom to ask", "028-85180000", "1268 Middle Tianfu Avenue", "Up to CNY 3 million"),
         ),
     ],
 )

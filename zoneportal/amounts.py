@@ -28,6 +28,13 @@ def format_wan(value, language: str | None = None) -> str:
         if abs(yuan) >= 1_000_000:
             millions = f"{(yuan / 1_000_000).normalize():f}"  # exact: at most 4 decimals
             return f"CNY {millions} million"
-        whole = yuan.quantize(Decimal("1")) if yuan == yuan.to_integral_value() else yuan
-        return f"CNY {whole:,}"
+        exact = Decimal("1") if yuan == yuan.to_integral_value() else Decimal("0.01")
+        return f"CNY {yuan.quantize(exact):,}"
     return f"{_plain(wan)}万元"
+
+
+def format_yuan(amount, language: str | None = None) -> str:
+    """An amount given in yuan (a programme's maximum, an award), read in 万元 as above."""
+    if amount is None or amount == "":
+        return ""
+    return format_wan(Decimal(str(amount)) / 10000, language)

@@ -1,13 +1,11 @@
 """Template tags that show policies on any page (the home page, the header's search box)."""
 
-from decimal import Decimal
-
 from django import template
 from django.urls import reverse
 
-from cms.models import is_english
 from policies.models import PolicyPage
-from policies.numerals import format_amount, format_amount_wan
+from policies.numerals import format_amount
+from zoneportal.amounts import format_yuan
 
 register = template.Library()
 
@@ -40,16 +38,6 @@ def yuan(amount):
 
 
 @register.filter
-def wan(amount):
-    """An amount in yuan as people say it: ``105万元`` (``CNY 1,050,000`` in English)."""
-    if amount in (None, ""):
-        return ""
-    return format_amount_wan(amount, english=is_english())
-
-
-@register.filter
-def wan_value(amount_wan):
-    """A figure already in 万元 (a policy's maximum support): ``300万元``, ``CNY 3,000,000``."""
-    if amount_wan in (None, ""):
-        return ""
-    return format_amount_wan(Decimal(str(amount_wan)) * 10000, english=is_english())
+def yuan_as_wan(amount):
+    """An amount in yuan as people say it: ``105万元`` (``CNY 1.05 million`` in English)."""
+    return format_yuan(amount)
