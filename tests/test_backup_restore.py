@@ -37,6 +37,7 @@ from applications.models import ApplicationDocument
 from tests.factories import make_application, pdf_upload
 from applications import services
 
+before = ApplicationDocument.objects.count()  # the demo's applications have documents too
 application = make_application(complete=True)
 user = application.enterprise.memberships.order_by("pk").first().user
 services.add_document(
@@ -46,7 +47,7 @@ services.submit(application, by=user)
 picture = io.BytesIO()
 PillowImage.new("RGB", (64, 48), (200, 30, 30)).save(picture, "PNG")
 Image.objects.create(title="园区全景", file=ImageFile(picture, name="park.png"))
-assert ApplicationDocument.objects.count() == 2
+assert ApplicationDocument.objects.count() == before + 2
 """
 
 READ_DOCUMENT = """
