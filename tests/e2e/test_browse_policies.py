@@ -46,7 +46,9 @@ def test_home_to_policy_page_in_both_languages(live_server, page, output_dir):
     page.get_by_role("link", name="Home", exact=True).first.click()
     page.wait_for_url("**/en/")
     assert page.get_by_role("heading", name="Policies find enterprises").is_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Policies", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Policies", exact=True
+    ).click()
     page.wait_for_url("**/en/policies/")
     assert page.get_by_role("link", name=policy.title_en).is_visible()
     page.screenshot(path=output_dir / "policies-en.png", full_page=True)
