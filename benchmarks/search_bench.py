@@ -214,6 +214,7 @@ class BenchPage:
         self.policy_type = record.policy_type
         self.effective_date = record.effective_date
         self.expiry_date = record.expiry_date
+        self.repealed_on = None  # the generated zone repeals nothing
         self.apply_free = record.apply_free
         self.live_revision_id = record.pk
         self.url_path = f"/home/policies/{record.external_id}/"
