@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -229,7 +230,8 @@ def serve_env(database: str, static_root: str, port: int) -> dict:
 
 def warm_up(host: str) -> int:
     """Visit every anonymous page of the mix once, as the frontend cache is in steady state (a
-    page is fetched again in the background when its time is up, and after a publish only)."""
+    page is fetched again in the background when its time is up, and after a publish only),
+    and run each search once (Elasticsearch's caches as in service)."""
     headers = {"X-Forwarded-Proto": "https"}
 
     def get(path: str) -> str:
@@ -247,7 +249,10 @@ def warm_up(host: str) -> int:
             found += re.findall(r'href="(/news/[^"#?]+/)"', html)
     for path in sorted(set(found) - {"/policies/", "/news/"}):
         get(path)
-    return len(paths) + len(set(found))
+    # The search index was just rebuilt: each query once, as a node in service has seen them.
+    for query in QUERIES:
+        get("/policies/search/?" + urllib.parse.urlencode({"q": query}))
+    return len(paths) + len(set(found)) + len(QUERIES)
 
 
 def _wait_until_up(url: str, seconds: float = 60) -> None:
