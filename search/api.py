@@ -204,7 +204,7 @@ class MatchRequest(Schema):
         )
 
 
-MATCH_POLICY_FIELDS = ("id", "external_id", "title", "url_path", "apply_free")
+MATCH_POLICY_FIELDS = ("id", "external_id", "title", "url_path", "apply_free", "criteria")
 
 
 class PolicyRef(Schema):

@@ -222,11 +222,16 @@ class MatchOutcome:
         shown: one whose policy has gone or whose criteria cannot be read is left out."""
         todo = [r for r in results if r.criteria is None]
         if todo:
-            raw = dict(
-                PolicyPage.objects.filter(pk__in=[r.policy_id for r in todo]).values_list(
-                    "pk", "criteria"
-                )
-            )
+            # The criteria of pages already read (``load_policies``) are used as they are; the
+            # others in one query.
+            raw = {
+                r.policy_id: r.policy.criteria
+                for r in todo
+                if r.policy is not None and "criteria" not in r.policy.get_deferred_fields()
+            }
+            unread = [r.policy_id for r in todo if r.policy_id not in raw]
+            if unread:
+                raw.update(PolicyPage.objects.filter(pk__in=unread).values_list("pk", "criteria"))
             for result in todo:
                 evaluation = None
                 if result.policy_id in raw:
