@@ -181,6 +181,9 @@ def match(
         index=index,
         body=search.to_dict(),
         filter_path="hits.hits._score,hits.hits.matched_queries,hits.hits.fields",
+        # The same facts again (a company opening its matches, a client paging) are answered
+        # from the shard request cache until the index changes.
+        request_cache=True,
     ).body
     candidates = []
     for hit in response.get("hits", {}).get("hits", []):

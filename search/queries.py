@@ -620,8 +620,18 @@ class PolicyQuery:
         return body
 
     def msearch(self, index: str) -> list[dict]:
-        """The ``_msearch`` body: header and request of the hits, then of the facets."""
-        return [{"index": index}, self.hits_request(), {"index": index}, self.facets_request()]
+        """The ``_msearch`` body: header and request of the hits, then of the facets.
+
+        Both through the node's shard request cache: the facets request (``size`` 0) is
+        cached by default, the hits only when asked. A cached answer is dropped as soon as the
+        index changes (at its next refresh), so a repeated search costs the node only the fetch
+        of the shown page's highlights, and a publish is never hidden."""
+        return [
+            {"index": index, "request_cache": True},
+            self.hits_request(),
+            {"index": index},
+            self.facets_request(),
+        ]
 
 
 FACETS_AGGREGATION = "facets"

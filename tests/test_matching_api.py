@@ -313,3 +313,25 @@ def test_results_come_in_pages_with_the_total_in_a_header(client, catalogue):
     for bad in ("limit=0", "limit=501", "offset=-1", "limit=x"):
         response = client.post(f"/api/v1/match?{bad}", {}, content_type="application/json")
         assert response.status_code == 422, bad
+
+
+def test_the_same_facts_again_come_from_the_node_cache_until_the_index_changes(
+    client,
+    catalogue,
+    policies_index,  # noqa: F811
+):
+    """A company asking again (or a client paging) is answered from the node's request cache,
+    and a policy indexed in between is in the next answer all the same."""
+    from search.client import get_client
+
+    def cache_hits():
+        stats = get_client().indices.stats(index=policies_index.alias, metric="request_cache")
+        return sum(i["total"]["request_cache"]["hit_count"] for i in stats["indices"].values())
+
+    first = statuses(post(client, COMPANY))
+    before = cache_hits()
+    assert statuses(post(client, COMPANY)) == first
+    assert cache_hits() > before
+
+    policies_index(make_policy(title="新发布的普惠政策", external_id="m-new", criteria={}))
+    assert statuses(post(client, COMPANY)) == {**first, "m-new": "eligible"}

@@ -365,3 +365,31 @@ def test_only_policies_in_force_by_default_and_all_on_request(client, catalogue)
     assert all("status=all" in url for url in links.values())
     # "Clear" goes back to the default view.
     assert "status" not in everything.context["clear_url"]
+
+
+def _request_cache_hits(alias) -> int:
+    from search.client import get_client
+
+    stats = get_client().indices.stats(index=alias, metric="request_cache").body
+    return sum(i["total"]["request_cache"]["hit_count"] for i in stats["indices"].values())
+
+
+def test_a_repeated_search_is_answered_from_the_node_cache_until_a_publish(
+    client, catalogue, publish_more
+):
+    """The hits and the facets of a search already asked come from the node's request cache
+    (what keeps popular searches cheap under load), and a publish is seen at once all the
+    same: the cache is dropped when the index changes."""
+    from search.documents import index_name
+
+    alias = index_name("policies")
+    first = client.get(URL, {"q": "研发"})
+    before = _request_cache_hits(alias)
+    again = client.get(URL, {"q": "研发"})
+    assert results(again) == results(first)
+    assert _request_cache_hits(alias) >= before + 2  # the hits request and the facets request
+
+    publish_more(1)
+    after = client.get(URL, {"q": "研发"})
+    assert after.context["result"].total == first.context["result"].total + 1
+    assert any(hit.page.title == "研发支持政策0" for hit in after.context["result"].hits)
