@@ -202,6 +202,30 @@ class PrivateVarnish:
 
         wait_until(answers, timeout, f"varnishd on port {self.port}", interval=0.1)
 
+    def print_failed_fetches(self) -> None:
+        """Print why Varnish answered 5xx, from its shared-memory log (what it still holds)."""
+        command = [
+            shutil.which("varnishlog") or "varnishlog",
+            "-d",
+            "-n",
+            str(self.directory / "work"),
+        ]
+        command += [
+            "-g",
+            "request",
+            "-q",
+            "RespStatus >= 500",
+            "-i",
+            "FetchError,BereqURL,RespStatus,Timestamp",
+        ]
+        try:
+            found = subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            print(f"varnishlog could not be read: {exc}")
+            return
+        if found.strip():
+            print("Varnish answered 5xx:\n" + found[-6000:])
+
     def close(self) -> None:
         try:
             if self.process is not None and self.process.poll() is None:
