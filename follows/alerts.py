@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from elasticsearch import NotFoundError
 from wagtail.models import Revision
 
-from applications.models import Programme
+from applications.models import Application, Programme
 from enterprises.models import Enterprise
 from notifications.services import Message, emit_many, members
 from policies.history import Version, compare, fingerprint, published_versions
@@ -45,7 +45,7 @@ from search.client import get_client
 from search.documents import index_name
 
 from .matching import matching_searches
-from .models import Follow
+from .models import Follow, ProgrammeAlert
 
 logger = logging.getLogger(__name__)
 
@@ -232,12 +232,7 @@ _RECORD = """
 """
 
 
-@transaction.atomic
-def tell_programme(
-    programme, stage: str, enterprise_ids: list[int], days_left: int, *, unapplied: bool = False
-) -> int:
-    """Tell the companies of ``enterprise_ids`` not yet told about ``programme`` at ``stage``
-    (``unapplied``: only those without an application to it). Returns how many were told."""
+def record_postgresql(programme, stage: str, enterprise_ids, unapplied: bool) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             _RECORD,
@@ -249,7 +244,40 @@ def tell_programme(
                 "unapplied": unapplied,
             },
         )
-        fresh = sorted(row[0] for row in cursor.fetchall())
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def record_portable(programme, stage: str, enterprise_ids, unapplied: bool) -> list[int]:
+    """The same as ``record_postgresql`` through the ORM, for the embedded SQLite database of
+    ``make demo`` (one writer at a time there, so reading first is safe)."""
+    ids = set(enterprise_ids)
+    fresh = set(Enterprise.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    fresh -= set(
+        ProgrammeAlert.objects.filter(
+            programme=programme, stage=stage, enterprise_id__in=ids
+        ).values_list("enterprise_id", flat=True)
+    )
+    if unapplied:
+        fresh -= set(
+            Application.objects.filter(programme=programme, enterprise_id__in=ids).values_list(
+                "enterprise_id", flat=True
+            )
+        )
+    ProgrammeAlert.objects.bulk_create(
+        [ProgrammeAlert(programme=programme, stage=stage, enterprise_id=pk) for pk in fresh],
+        ignore_conflicts=True,
+    )
+    return sorted(fresh)
+
+
+@transaction.atomic
+def tell_programme(
+    programme, stage: str, enterprise_ids: list[int], days_left: int, *, unapplied: bool = False
+) -> int:
+    """Tell the companies of ``enterprise_ids`` not yet told about ``programme`` at ``stage``
+    (``unapplied``: only those without an application to it). Returns how many were told."""
+    record = record_postgresql if connection.vendor == "postgresql" else record_portable
+    fresh = record(programme, stage, enterprise_ids, unapplied)
     if not fresh:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -182,6 +182,24 @@ def test_deadline_reminders_for_companies_that_have_not_applied(
     assert ProgrammeAlert.objects.filter(stage__startswith="close").count() == 1
 
 
+@pytest.mark.parametrize("record", [alerts.record_postgresql, alerts.record_portable])
+def test_recording_who_was_told_answers_the_same_on_every_database(monkeypatch, fitting, record):
+    """The demo's SQLite records through the ORM, PostgreSQL in one statement: the same
+    companies come back, once, and not those that applied when only they are asked for."""
+    p = programme(
+        fitting["policy"], NOW - datetime.timedelta(days=20), NOW + datetime.timedelta(days=9)
+    )
+    freeze(monkeypatch, NOW)
+    make_application(fitting["b"], p)
+    ids = [fitting["a"].pk, fitting["b"].pk, fitting["west"].pk, 10**9]  # one gone since
+    assert record(p, "close-30", ids, True) == sorted([fitting["a"].pk, fitting["west"].pk])
+    assert record(p, "close-30", ids, True) == []  # told already
+    assert record(p, "open", ids, False) == sorted(
+        [fitting["a"].pk, fitting["b"].pk, fitting["west"].pk]
+    )
+    assert ProgrammeAlert.objects.filter(programme=p).count() == 5
+
+
 def test_each_reminder_once_across_the_days_and_a_missed_day_catches_up(monkeypatch, fitting):
     closes = NOW + datetime.timedelta(days=40)
     p = programme(fitting["policy"], NOW - datetime.timedelta(days=20), closes)
