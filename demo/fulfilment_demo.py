@@ -4,8 +4,9 @@ through the services as if it had happened (docs/fulfilment.md lists the states)
 Five more verified companies (成都示范…有限公司, administrators ``company2@`` … ``company6@``)
 join the demo company. Their applications to the R&D programme (paid 50 % now, 50 % after
 acceptance) are approved and final; four apply-free programmes get rosters in each roster
-state; payment batches are closed, submitted and in preparation; one award is paid in full,
-one is recovering and one recovered.
+state (one being generated, filled by the outbox after the commit, and one failed); payment
+batches are closed, submitted and in preparation; one award is paid in full, one is recovering
+and one recovered.
 """
 
 from __future__ import annotations
@@ -249,4 +250,14 @@ def seed(tally, password, *, reviewer, finance, officer, demo_company) -> None:
     # Roster 2 ends: those who did not confirm lapse, and it closes.
     r2.refresh_from_db()
     services.lapse_due(r2.confirm_until + datetime.timedelta(days=1))
+
+    # Its programme gets a new roster as an officer would start one: a first attempt whose
+    # generation failed, and one being generated (the outbox fills it once the demo commits,
+    # and it is then under review).
+    failed = rosters.start(r2.programme, by=officer, amount=r2.amount, confirm_days=10)
+    rosters.record_failure(
+        Roster.objects.select_for_update().get(pk=failed.pk),
+        "演示：生成名单时数据库连接中断（OperationalError）。",
+    )
+    rosters.start(r2.programme, by=officer, amount=r2.amount, confirm_days=10)
     tally.add("fulfilment", "created", Award.objects.count())

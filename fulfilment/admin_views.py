@@ -23,6 +23,7 @@ from zoneportal.http import content_disposition
 
 from . import bankfiles, rosters, rules, services, states
 from .models import (
+    STALE_AFTER,
     AcceptanceReport,
     AccountState,
     Award,
@@ -344,7 +345,7 @@ def roster_list(request):
         try:
             amount = Decimal(request.POST.get("amount", ""))
             days = int(request.POST.get("confirm_days", "10"))
-            roster = rosters.generate(programme, by=request.user, amount=amount, confirm_days=days)
+            roster = rosters.start(programme, by=request.user, amount=amount, confirm_days=days)
             return redirect("fulfilment_admin:roster", pk=roster.pk)
         except (InvalidOperation, ValueError):
             messages.error(request, _("Give the amount and the working days as numbers."))
@@ -377,6 +378,12 @@ def roster(request, pk):
                     include=action == "include",
                     reason=request.POST.get("reason", ""),
                 )
+            elif action == "retry":
+                rosters.retry(item, by=request.user)
+            elif action == "discard":
+                rosters.discard(item, by=request.user)
+                messages.success(request, _("The roster was discarded."))
+                return redirect("fulfilment_admin:rosters")
             else:
                 services.move_roster(item, action, by=request.user)
             messages.success(request, _("Done."))
@@ -397,5 +404,6 @@ def roster(request, pk):
             "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
             "counts": counts,
             "actions": states.allowed("roster", item.state, request.user),
+            "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
         },
     )

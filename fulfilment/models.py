@@ -16,17 +16,21 @@ application's approved amount are; pages print them in yuan (``¥``) and totals 
 The state machines are the tables in ``states``; the state groups are defined here.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import private_storage
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
+#: A roster still being generated this long after it was asked for may be discarded.
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 class AccountState(models.TextChoices):
@@ -414,10 +418,21 @@ class Recovery(models.Model):
 
 
 class RosterState(models.TextChoices):
+    GENERATING = "generating", _("Being generated")
+    FAILED = "failed", _("Generation failed")
     DRAFT = "draft", _("Under review")
     REVIEWED = "reviewed", _("Reviewed")
     PUBLISHED = "published", _("Published (公示)")
     CLOSED = "closed", _("Closed")
+
+
+#: A programme has at most one roster in these states at a time.
+ROSTER_IN_PROGRESS = (
+    RosterState.GENERATING,
+    RosterState.DRAFT,
+    RosterState.REVIEWED,
+    RosterState.PUBLISHED,
+)
 
 
 class Roster(models.Model):
@@ -433,6 +448,8 @@ class Roster(models.Model):
     confirm_days = models.PositiveSmallIntegerField(_("working days to confirm"), default=10)
     state = models.CharField(max_length=10, choices=RosterState.choices, default=RosterState.DRAFT)
     criteria = models.JSONField(_("criteria at generation"), default=dict)
+    #: Why the last generation failed (state "failed"), for the officer's page.
+    failure = models.TextField(blank=True)
     generated_at = models.DateTimeField(auto_now_add=True)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -453,6 +470,14 @@ class Roster(models.Model):
 
     def __str__(self):
         return f"{self.programme} ({self.generated_at:%Y-%m-%d})"
+
+    @property
+    def is_stale(self) -> bool:
+        """Still being generated long after it was asked for (a worker lost on the way)."""
+        return (
+            self.state == RosterState.GENERATING
+            and timezone.now() - self.generated_at > STALE_AFTER
+        )
 
 
 class EntryState(models.TextChoices):

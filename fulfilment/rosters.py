@@ -7,22 +7,31 @@ the database still knows as verified, and writes the entries in bulk. Companies 
 hold a benefit this year in the policy's exclusivity group (applied or apply-free), or an
 award or approval under this programme, are listed as excluded with the reason, so the review
 sees them.
+
+Over the whole zone this takes seconds, too long for a request: the officer's request only
+checks and ``start``s the roster ("generating", 正在生成) and writes ``fulfilment.fill_roster`` to
+the outbox in the same transaction; the task ``fill``s it (entries and "under review" in one
+transaction, once, under the roster's row lock) or records why it could not (``failed``, with a
+way to ``retry`` or ``discard``). ``generate`` does both in one call, for the demo, the benchmark
+and tests.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from elastic_transport import TransportError
-from elasticsearch import NotFoundError
+from elasticsearch import ApiError
 from elasticsearch.dsl import Q
-from elasticsearch.helpers import scan
+from elasticsearch.helpers import ScanError, scan
 
-from applications.models import APPROVED, Application
+from applications.models import APPROVED, Application, Programme
 from enterprises.models import Enterprise, VerificationStatus
+from notifications import outbox
+from policies.criteria import Criteria
 from policies.matching import ELIGIBLE, Facts, evaluate
 from search.client import get_client
 from search.documents import index_name
@@ -30,8 +39,8 @@ from search.enterprise_index import facts_document
 from search.reverse import compile_eligible
 from zoneportal.clock import local_today
 
-from . import rules
-from .models import Award, EntryState, Roster, RosterEntry, RosterState
+from . import rules, states
+from .models import ROSTER_IN_PROGRESS, Award, EntryState, Roster, RosterEntry, RosterState
 
 #: Index fields that are derived or not facts of the company (left out of the evidence).
 NOT_EVIDENCE = {"name", "industry_prefixes", "revenue_cents_ceil", "verified"}
@@ -68,20 +77,27 @@ def eligible_in_python(criteria, today):
             yield enterprise.pk, {k: v for k, v in document.items() if k not in NOT_EVIDENCE}
 
 
-def generate(
-    programme,
-    *,
-    by,
-    amount,
-    confirm_days: int = 10,
-    today=None,
-    client=None,
-    index=None,
-    use_index=True,
-) -> Roster:
-    """A roster under review for an apply-free programme (see the module docstring)."""
+def _create(programme, *, by, amount, confirm_days: int) -> Roster:
+    """Check everything a roster needs and create it, "generating" (the caller's transaction).
+
+    The programme's row is locked, so two officers cannot both start one."""
     rules.require(by, rules.ROSTERS)
-    today = today or local_today()
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    criteria = _checked(programme, amount=amount, confirm_days=confirm_days)
+    _none_in_progress(programme)
+    return Roster.objects.create(
+        programme=programme,
+        amount=amount,
+        confirm_days=confirm_days,
+        criteria=criteria,
+        generated_by=by,
+        state=RosterState.GENERATING,
+    )
+
+
+def _checked(programme, *, amount, confirm_days: int) -> dict:
+    """The policy's criteria (as stored on the roster), once the roster's terms are checked:
+    the policy is apply-free, the amount within the programme's maximum, the days sensible."""
     policy = programme.page.specific
     if not policy.apply_free:
         raise rules.FulfilmentError(
@@ -97,19 +113,131 @@ def generate(
         )
     if not 1 <= confirm_days <= 60:
         raise rules.FulfilmentError(_("Give 1 to 60 working days to confirm."), code="days")
-    if Roster.objects.filter(
-        programme=programme,
-        state__in=(RosterState.DRAFT, RosterState.REVIEWED, RosterState.PUBLISHED),
-    ).exists():
+    return policy.parsed_criteria.to_dict()
+
+
+def _none_in_progress(programme) -> None:
+    """One roster at a time per programme (the caller holds the programme's row lock)."""
+    if Roster.objects.filter(programme=programme, state__in=ROSTER_IN_PROGRESS).exists():
         raise rules.FulfilmentError(
             _("This programme already has a roster in progress."), code="exists"
         )
-    criteria = policy.parsed_criteria
+
+
+def start(programme, *, by, amount, confirm_days: int = 10) -> Roster:
+    """The officer's request: a checked roster, "generating"; ``fulfilment.fill_roster`` is
+    written to the outbox in the same transaction and fills it after the commit."""
+    with transaction.atomic():
+        roster = _create(programme, by=by, amount=amount, confirm_days=confirm_days)
+        outbox.enqueue("fulfilment.fill_roster", roster_id=roster.pk)
+    return roster
+
+
+def generate(
+    programme,
+    *,
+    by,
+    amount,
+    confirm_days: int = 10,
+    today=None,
+    client=None,
+    index=None,
+    use_index=True,
+) -> Roster:
+    """A roster under review at once: ``start`` and ``fill`` in one transaction, without the
+    outbox (the demo, the benchmark, tests). A failure raises and leaves nothing behind."""
+    with transaction.atomic():
+        roster = _create(programme, by=by, amount=amount, confirm_days=confirm_days)
+        fill(roster.pk, today=today, client=client, index=index, use_index=use_index, strict=True)
+    roster.refresh_from_db()
+    return roster
+
+
+def fill(roster_id: int, *, today=None, client=None, index=None, use_index=True, strict=False):
+    """Write a generating roster's entries and put it under review, in one transaction under
+    the roster's row lock; a roster no longer generating (filled by an earlier delivery of the
+    task, discarded) is left alone, so running this twice writes each entry once.
+
+    When the work fails, the roster is marked "failed" with the reason (the officer may try
+    again or discard it) instead of staying "generating"; ``strict`` raises instead. A lost
+    database connection still raises: the outbox tries the task again later.
+    """
+    with transaction.atomic():
+        roster = Roster.objects.select_for_update().filter(pk=roster_id).first()
+        if roster is None or roster.state != RosterState.GENERATING:
+            return roster
+        try:
+            with transaction.atomic():
+                _write_entries(roster, today=today, client=client, index=index, use_index=use_index)
+                states.move("roster", roster, "fill")
+                roster.failure = ""
+                roster.save(update_fields=["state", "failure"])
+        except Exception as exc:
+            if strict:
+                raise
+            logger.exception("roster %s could not be generated", roster_id)
+            roster.state = RosterState.GENERATING
+            record_failure(roster, f"{type(exc).__name__}: {exc}")
+        return roster
+
+
+def record_failure(roster: Roster, reason: str) -> None:
+    """A generating roster (locked by the caller) failed: "failed", with the reason shown."""
+    states.move("roster", roster, "fail")
+    roster.failure = reason[:2000]
+    roster.save(update_fields=["state", "failure"])
+
+
+@transaction.atomic
+def retry(roster: Roster, *, by) -> Roster:
+    """Generate a failed roster again (its amount and days, the policy's criteria as they are
+    now: a fixed policy can succeed), unless another roster of the programme was started
+    meanwhile."""
+    rules.require(by, rules.ROSTERS)
+    programme = Programme.objects.select_for_update().get(pk=roster.programme_id)
+    locked = Roster.objects.select_for_update().get(pk=roster.pk)
+    states.move("roster", locked, "retry", by)
+    locked.criteria = _checked(programme, amount=locked.amount, confirm_days=locked.confirm_days)
+    _none_in_progress(programme)
+    locked.failure = ""
+    locked.generated_at, locked.generated_by = timezone.now(), by
+    locked.save(update_fields=["state", "criteria", "failure", "generated_at", "generated_by"])
+    outbox.enqueue("fulfilment.fill_roster", roster_id=locked.pk)
+    return locked
+
+
+@transaction.atomic
+def discard(roster: Roster, *, by) -> None:
+    """Delete a roster that failed, or that has been "generating" for far too long (its task
+    was lost): it has no entries, and the programme may have a new one."""
+    rules.require(by, rules.ROSTERS)
+    try:
+        with transaction.atomic():
+            locked = Roster.objects.select_for_update(nowait=True).get(pk=roster.pk)
+    except DatabaseError as exc:  # the task holds the row: it is generating right now
+        raise rules.FulfilmentError(
+            _("The roster is being generated right now. Please wait for it to finish."),
+            code="busy",
+        ) from exc
+    if locked.state != RosterState.FAILED and not locked.is_stale:
+        raise rules.FulfilmentError(
+            _("Only a roster whose generation failed or never finished can be discarded."),
+            code="state",
+        )
+    locked.delete()
+
+
+def _write_entries(roster: Roster, *, today=None, client=None, index=None, use_index=True):
+    """The eligible verified companies of ``roster``'s criteria as its entries, with evidence;
+    those already holding a benefit are listed as excluded, with the reason."""
+    today = today or local_today()
+    programme = roster.programme
+    criteria = Criteria.parse(roster.criteria)
     found = None
     if use_index:
         try:
             found = dict(eligible_with_evidence(criteria, today, client=client, index=index))
-        except (NotFoundError, TransportError) as exc:
+        except (ApiError, ScanError, TransportError) as exc:
             logger.warning("reverse matching unavailable (%s): evaluating in Python", exc)
     if found is None:
         found = dict(eligible_in_python(criteria, today))
@@ -138,32 +266,23 @@ def generate(
     here_reason = _("Already granted under this programme.")
     as_of = timezone.now().isoformat()
     keys = criteria.restricted_keys()
-    with transaction.atomic():
-        roster = Roster.objects.create(
-            programme=programme,
-            amount=amount,
-            confirm_days=confirm_days,
-            criteria=criteria.to_dict(),
-            generated_by=by,
+    entries = []
+    for enterprise_id in sorted(verified):
+        reason = (
+            here_reason
+            if enterprise_id in here
+            else (group_reason if enterprise_id in holders else "")
         )
-        entries = []
-        for enterprise_id in sorted(verified):
-            reason = (
-                here_reason
-                if enterprise_id in here
-                else (group_reason if enterprise_id in holders else "")
+        entries.append(
+            RosterEntry(
+                roster=roster,
+                enterprise_id=enterprise_id,
+                state=EntryState.EXCLUDED if reason else EntryState.LISTED,
+                reason=reason,
+                evidence={"as_of": as_of, "criteria": keys, "facts": found[enterprise_id]},
             )
-            entries.append(
-                RosterEntry(
-                    roster=roster,
-                    enterprise_id=enterprise_id,
-                    state=EntryState.EXCLUDED if reason else EntryState.LISTED,
-                    reason=reason,
-                    evidence={"as_of": as_of, "criteria": keys, "facts": found[enterprise_id]},
-                )
-            )
-            if len(entries) >= CHUNK:
-                RosterEntry.objects.bulk_create(entries)
-                entries = []
-        RosterEntry.objects.bulk_create(entries)
-    return roster
+        )
+        if len(entries) >= CHUNK:
+            RosterEntry.objects.bulk_create(entries)
+            entries = []
+    RosterEntry.objects.bulk_create(entries)

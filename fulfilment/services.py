@@ -567,7 +567,10 @@ def set_entry(entry: RosterEntry, *, by, include: bool, reason: str = "") -> Ros
 @transaction.atomic
 def move_roster(roster: Roster, action: str, *, by) -> Roster:
     """Review, reopen or publish a roster. Publishing checks the budget for every listed
-    company, sets the confirmation deadline in working days and tells each company."""
+    company, sets the confirmation deadline in working days and tells each company.
+    (Generation has its own home, ``rosters``: start, fill, retry, discard.)"""
+    if action not in ("review", "reopen", "publish"):
+        raise FulfilmentError(_("No such action."), code="unknown_action")
     locked = _roster(roster, by)
     if action == "publish":
         listed = locked.entries.filter(state=EntryState.LISTED).count()

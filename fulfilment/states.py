@@ -123,6 +123,21 @@ AWARD = _table(
 )
 
 ROSTER = _table(
+    Action(
+        "fill",
+        gettext_lazy("Generation finished"),
+        frozenset({R.GENERATING}),
+        R.DRAFT,
+        SYSTEM,
+    ),
+    Action(
+        "fail",
+        gettext_lazy("Generation failed"),
+        frozenset({R.GENERATING}),
+        R.FAILED,
+        SYSTEM,
+    ),
+    Action("retry", gettext_lazy("Try again"), frozenset({R.FAILED}), R.GENERATING, ROSTERS),
     Action("review", gettext_lazy("Mark as reviewed"), frozenset({R.DRAFT}), R.REVIEWED, ROSTERS),
     Action("reopen", gettext_lazy("Back to review"), frozenset({R.REVIEWED}), R.DRAFT, ROSTERS),
     Action(

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from . import notify as notifying
-from . import services
+from . import rosters, services
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5, "acks_late": True}
 
@@ -23,6 +23,14 @@ def notify(kind: str, action: str, pk: int) -> int:
 @shared_task(name="fulfilment.notify_import", ignore_result=True, **RETRY)
 def notify_import(import_id: int) -> int:
     return notifying.notify_import(import_id)
+
+
+@shared_task(name="fulfilment.fill_roster", ignore_result=True, **RETRY)
+def fill_roster(roster_id: int) -> str | None:
+    """Fill a roster the officer started (``rosters.start``): its entries and "under review",
+    once; or "failed" with the reason."""
+    roster = rosters.fill(roster_id)
+    return roster.state if roster else None
 
 
 @shared_task(name="fulfilment.offer_roster", ignore_result=True, **RETRY)
