@@ -22,11 +22,12 @@ the user's companies'; a certificate's PDF goes to its company's members and to 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from applications.models import Application
 from policies.roles import POLICY_EDITORS
+from tests.access_support import GET, GET_POST, POST, names_in
 from tests.factories import (
     make_application,
     make_member,
@@ -34,17 +35,6 @@ from tests.factories import (
     make_reviewer,
     make_user,
 )
-
-GET, GET_POST, POST = ("GET",), ("GET", "POST"), ("POST",)
-
-
-def names_in(namespace: str) -> list[str]:
-    _prefix, resolver = get_resolver().namespace_dict[namespace]
-    names = []
-    for pattern in resolver.url_patterns:
-        assert pattern.name, f"unnamed URL pattern {pattern.pattern} in {namespace}"
-        names.append(pattern.name)
-    return names
 
 
 def app_id(own, target):

@@ -17,7 +17,7 @@ another department's); dispatchers and supervisors see all.
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from enquiries import services
@@ -29,6 +29,7 @@ from policies.roles import (
     ENQUIRY_SUPERVISORS,
     POLICY_EDITORS,
 )
+from tests.access_support import GET, GET_POST, POST, names_in
 from tests.factories import (
     make_enquiry_staff,
     make_enterprise,
@@ -37,17 +38,6 @@ from tests.factories import (
     make_user,
     pdf_upload,
 )
-
-GET, GET_POST, POST = ("GET",), ("GET", "POST"), ("POST",)
-
-
-def names_in(namespace: str) -> list[str]:
-    _prefix, resolver = get_resolver().namespace_dict[namespace]
-    names = []
-    for pattern in resolver.url_patterns:
-        assert pattern.name, f"unnamed URL pattern {pattern.pattern} in {namespace}"
-        names.append(pattern.name)
-    return names
 
 
 def enquiry_ids(own, target):

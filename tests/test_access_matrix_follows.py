@@ -13,22 +13,15 @@ The URL lists are read from the URLconf (the ``follows`` and ``feeds`` namespace
 
 import pytest
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from follows.models import Follow
 from notifications.models import NotificationPreference
 from notifications.services import unsubscribe_token
+from tests.access_support import GET, POST, names_in
 from tests.factories import make_enterprise, make_member, make_user
 from tests.follow_support import tagged_policy
-
-GET, POST = ("GET",), ("POST",)
-
-
-def names_in(namespace: str) -> list[str]:
-    _prefix, resolver = get_resolver().namespace_dict[namespace]
-    return [pattern.name for pattern in resolver.url_patterns]
-
 
 # name → (URL kwargs from the world, methods the owner may use, form data for POST)
 FOLLOWS = {

@@ -16,12 +16,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from fulfilment import services
 from fulfilment.models import AcceptanceReport, Roster, RosterEntry
 from policies.roles import FINANCE, FULFILMENT_OFFICERS, POLICY_EDITORS
+from tests.access_support import GET, GET_POST, names_in
 from tests.factories import (
     make_member,
     make_programme,
@@ -30,13 +31,6 @@ from tests.factories import (
     pdf_upload,
 )
 from tests.fulfilment_support import final_award, finance, officer, plan, verified_account
-
-GET, GET_POST, POST = ("GET",), ("GET", "POST"), ("POST",)
-
-
-def names_in(namespace: str) -> list[str]:
-    _prefix, resolver = get_resolver().namespace_dict[namespace]
-    return [pattern.name for pattern in resolver.url_patterns]
 
 
 @pytest.fixture(autouse=True)
