@@ -133,14 +133,20 @@ def test_the_request_still_checks_the_roster_before_starting_it(zone):
     assert not OutboxMessage.objects.filter(task="fulfilment.fill_roster").exists()
 
 
-def test_a_failed_generation_is_shown_and_can_be_tried_again(zone):
+def failed_roster(zone) -> Roster:
+    """A roster whose task failed: what it cannot read (criteria no version of the portal
+    knows) fails it."""
     start_by_form(zone)
     roster = Roster.objects.get(programme=zone["programme"])
-    # What the task cannot read (criteria no version of the portal knows) fails it.
     Roster.objects.filter(pk=roster.pk).update(criteria={"no_such_criterion": 1})
     deliver()
     roster.refresh_from_db()
     assert roster.state == RosterState.FAILED
+    return roster
+
+
+def test_a_failed_generation_is_shown_and_can_be_tried_again(zone):
+    roster = failed_roster(zone)
     assert "no_such_criterion" in roster.failure
     assert not roster.entries.exists()
     # Recorded, not retried for ever.
@@ -164,16 +170,6 @@ def test_a_failed_generation_is_shown_and_can_be_tried_again(zone):
     roster.refresh_from_db()
     assert roster.state == RosterState.DRAFT
     assert listed(roster) == {c.pk for c in zone["fits"]}
-
-
-def failed_roster(zone) -> Roster:
-    start_by_form(zone)
-    roster = Roster.objects.get(programme=zone["programme"])
-    Roster.objects.filter(pk=roster.pk).update(criteria={"no_such_criterion": 1})
-    deliver()
-    roster.refresh_from_db()
-    assert roster.state == RosterState.FAILED
-    return roster
 
 
 def test_a_failed_roster_blocks_nothing_but_is_not_tried_again_beside_a_new_one(zone):
