@@ -18,6 +18,7 @@ from enterprises.services import jsonable
 from policies.matching import ELIGIBLE, POSSIBLE, Evaluation, Facts, evaluate
 from policies.workdays import as_local_date
 from zoneportal.clock import local_today
+from zoneportal.refusals import Refusal, is_active_staff
 from zoneportal.words import join_sentences
 
 from .models import (
@@ -37,13 +38,8 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_COMMENT_CHARS = 4000
 
 
-class ApplicationError(Exception):
+class ApplicationError(Refusal):
     """An application cannot do what was asked; the message says why, for the person asking."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
 
 
 class StaleApplication(ApplicationError):
@@ -56,9 +52,7 @@ REVIEW_PERMISSION = "applications.review_application"
 
 def is_reviewer(user) -> bool:
     """Active staff holding the review permission (through a group or directly), or superusers."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.has_perm(REVIEW_PERMISSION)
+    return is_active_staff(user) and user.has_perm(REVIEW_PERMISSION)
 
 
 def reviewers():

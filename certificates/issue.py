@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from applications.models import APPROVED, Application
 from notifications.services import emit
 from zoneportal.clock import local_today
+from zoneportal.refusals import Refusal
 
 from . import signing
 from .content import CertificateContent
@@ -39,13 +40,8 @@ KIND = "certificate"
 NUMBER_ATTEMPTS = 5  # a clash of 60-bit random numbers is ~never; retry a few times anyway
 
 
-class CertificateError(Exception):
+class CertificateError(Refusal):
     """A request that cannot be carried out, with a message for the person who asked."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def build_content(application, number: str, issued_date) -> CertificateContent:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Membership
 from policies.workdays import as_local_date
+from zoneportal.refusals import Refusal, is_active_staff
 
 from .models import DepartmentHandler, Enquiry, EnquiryCounter
 
@@ -31,29 +32,20 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TRANSFERS = 2
 
 
-class EnquiryError(Exception):
+class EnquiryError(Refusal):
     """An enquiry cannot do what was asked; the message says why, for the person asking."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
-
-
-def _staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_handler(user) -> bool:
-    return _staff(user) and user.has_perm(HANDLE)
+    return is_active_staff(user) and user.has_perm(HANDLE)
 
 
 def is_dispatcher(user) -> bool:
-    return _staff(user) and user.has_perm(DISPATCH)
+    return is_active_staff(user) and user.has_perm(DISPATCH)
 
 
 def is_supervisor(user) -> bool:
-    return _staff(user) and user.has_perm(SUPERVISE)
+    return is_active_staff(user) and user.has_perm(SUPERVISE)
 
 
 def is_enquiry_staff(user) -> bool:

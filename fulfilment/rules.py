@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import APPROVED, Application, Programme
 from policies.workdays import as_local_date
+from zoneportal.refusals import Refusal, is_active_staff
 
 from .models import (
     SPENDING,
@@ -39,21 +40,12 @@ CENT = Decimal("0.01")
 MAX_REASON_CHARS = 2000
 
 
-class FulfilmentError(Exception):
+class FulfilmentError(Refusal):
     """Something cannot be done; the message says why, for the person asking."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(message)
-        self.message = str(message)
-        self.code = code
-
-
-def _staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def may(user, right: str) -> bool:
-    return _staff(user) and user.has_perm(right)
+    return is_active_staff(user) and user.has_perm(right)
 
 
 def is_fulfilment_staff(user) -> bool:
