@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Self
 
 PG_BIN = Path(os.environ.get("ZP_PG_BIN", "/usr/lib/postgresql/15/bin"))
 REDIS_SERVER = os.environ.get("ZP_REDIS_SERVER", "redis-server")
@@ -73,7 +74,26 @@ def _stop_watchdog(watchdog: subprocess.Popen | None) -> None:
         watchdog.wait(5)
 
 
-class PrivateRedis:
+class _Service:
+    """``with Private…() as service:`` starts it, and closes it (stops it, removes its files)
+    at the end, or at once when starting fails."""
+
+    def _open(self) -> None:
+        self.start()
+
+    def __enter__(self) -> Self:
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class PrivateRedis(_Service):
     """A redis-server of our own: no persistence, a free port, stopped and started at will."""
 
     def __init__(self, port: int | None = None):
@@ -140,22 +160,11 @@ class PrivateRedis:
             _stop_watchdog(self._watchdog)
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def __enter__(self) -> PrivateRedis:
-        try:
-            self.start()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 VARNISHD = os.environ.get("ZP_VARNISHD", "varnishd")
 
 
-class PrivateVarnish:
+class PrivateVarnish(_Service):
     """A varnishd of our own running ``deploy/varnish.vcl`` in front of ``backend_port``.
 
     The project's VCL with only the backend port changed; a free port, its working directory in
@@ -239,19 +248,8 @@ class PrivateVarnish:
             _stop_watchdog(self._watchdog)
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def __enter__(self) -> PrivateVarnish:
-        try:
-            self.start()
-        except BaseException:
-            self.close()
-            raise
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class PrivatePostgres:
+class PrivatePostgres(_Service):
     """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port, data in a temp dir.
 
     As root the cluster runs as the ``postgres`` user (PostgreSQL refuses to run as root);
@@ -361,17 +359,9 @@ class PrivatePostgres:
             _stop_watchdog(self._watchdog)
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def __enter__(self) -> PrivatePostgres:
-        try:
-            self.initdb()
-            self.start()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def _open(self) -> None:
+        self.initdb()
+        self.start()
 
 
 @contextlib.contextmanager
