@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import make_policy, make_user
+from tests.factories import fresh_cache_generation, make_policy, make_user
 from tests.outbox_support import CommittingClient
 
 OUTPUT_DIR = Path(
@@ -110,3 +110,17 @@ def search_index():
     for name in indexing.concrete_indices("policies", client):
         client.indices.delete(index=name)
     return indexing.ensure_index("policies", client)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, from a generation no other test used, emptied at the end."""
+    from django.core.cache import cache
+
+    from zoneportal.page_cache import GENERATION_KEY
+
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_SECONDS = 60
+    fresh_cache_generation()
+    yield
+    cache.incr(GENERATION_KEY)

@@ -45,15 +45,20 @@ def plan(programme, shares, acceptance=False):
     )
 
 
-def verified_account(enterprise, by_finance):
+def entered_account(enterprise, **fields):
+    """The company's account as its administrator enters it (``fields`` change any part)."""
     admin = enterprise.memberships.get(role="admin").user
-    account = services.save_account(
-        enterprise,
-        by=admin,
-        account_name=enterprise.name,
-        bank_name="中国银行成都高新支行",
-        account_number="6216600000001234567",
-    )
+    details = {
+        "account_name": enterprise.name,
+        "bank_name": "中国银行成都高新支行",
+        "account_number": "6216600000001234567",
+        **fields,
+    }
+    return services.save_account(enterprise, by=admin, **details)
+
+
+def verified_account(enterprise, by_finance):
+    account = entered_account(enterprise)
     return services.decide_account(account, by=by_finance, verify=True, version=account.version)
 
 

@@ -4,12 +4,10 @@ empties it, and nothing personal or carrying a form is ever stored there.
 A real varnishd of our own runs the project's VCL in front of the live server.
 """
 
-import uuid
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -20,10 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def varnish(live_server, settings):
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.set("pagecache:generation", uuid.uuid4().int % 10**12, timeout=None)
+def varnish(live_server, settings, page_cache):
     with PrivateVarnish(urlsplit(live_server.url).port) as front:
         settings.WAGTAILFRONTENDCACHE = {
             "varnish": {

@@ -33,6 +33,7 @@ from tests.factories import (
 )
 from tests.fulfilment_support import (
     deliver,
+    entered_account,
     final_award,
     finance,
     line,
@@ -95,33 +96,15 @@ class TestAccounts:
 
     def test_a_stale_verification_is_refused(self):
         company = make_verified_enterprise()
-        account = services.save_account(
-            company,
-            by=admin_of(company),
-            account_name=company.name,
-            bank_name="中国银行",
-            account_number="6216600000001234567",
-        )
-        services.save_account(
-            company,
-            by=admin_of(company),
-            account_name=company.name,
-            bank_name="中国银行",
-            account_number="6216600000007654321",
-        )
+        account = entered_account(company)
+        entered_account(company, account_number="6216600000007654321")
         with pytest.raises(FulfilmentError) as error:
             services.decide_account(account, by=finance(), verify=True, version=account.version)
         assert error.value.code == "stale"
 
     def test_refusing_needs_a_reason_and_tells_the_company(self):
         company = make_verified_enterprise()
-        account = services.save_account(
-            company,
-            by=admin_of(company),
-            account_name=company.name,
-            bank_name="中国银行",
-            account_number="6216600000001234567",
-        )
+        account = entered_account(company)
         with pytest.raises(FulfilmentError):
             services.decide_account(account, by=finance(), verify=False, version=1)
         services.decide_account(
@@ -136,13 +119,7 @@ class TestAccounts:
 
     def test_staff_without_the_right_cannot_verify(self):
         company = make_verified_enterprise()
-        account = services.save_account(
-            company,
-            by=admin_of(company),
-            account_name=company.name,
-            bank_name="中国银行",
-            account_number="6216600000001234567",
-        )
+        account = entered_account(company)
         with pytest.raises(FulfilmentError):
             services.decide_account(account, by=officer(), verify=True, version=1)
 

@@ -1,22 +1,9 @@
 """Anonymous visitors get cached pages; publishing shows at once; nobody signed in is cached."""
 
-import uuid
-
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import make_programme, make_user
-
-
-@pytest.fixture
-def page_cache(settings):
-    """The page cache on, with its own generation (the Redis cache outlives test databases)."""
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.set("pagecache:generation", uuid.uuid4().int % 10**12, timeout=None)
-    yield
-    cache.incr("pagecache:generation")
 
 
 def url_of(page, language=""):

@@ -9,7 +9,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_member, make_policy, make_verified_enterprise
+from tests.factories import (
+    fresh_cache_generation,
+    make_member,
+    make_policy,
+    make_verified_enterprise,
+)
 
 N = 4
 
@@ -17,12 +22,8 @@ N = 4
 @pytest.fixture(autouse=True)
 def navigation_cache(settings):
     """The cached menu and breadcrumbs as in production, from a fresh generation."""
-    import uuid
-
-    from django.core.cache import cache
-
     settings.NAVIGATION_CACHE_SECONDS = 60
-    cache.set("pagecache:generation", uuid.uuid4().int % 10**12, timeout=None)
+    fresh_cache_generation()
 
 
 def add_policies(count, **fields):

@@ -147,18 +147,6 @@ def test_unpublished_policies_programmes_are_not_listed(client):
     assert "未发布政策的项目申报" not in client.get("/programmes/").content.decode()
 
 
-@pytest.fixture
-def page_cache(settings):
-    """The page cache on, with its own generation (as tests/test_page_cache.py)."""
-    from django.core.cache import cache
-
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.set("pagecache:generation", uuid.uuid4().int % 10**12, timeout=None)
-    yield
-    cache.incr("pagecache:generation")
-
-
 @pytest.mark.parametrize("path", ["/programmes/", "/sitemap/", "/accessibility/"])
 def test_the_public_pages_are_cached_for_anonymous_visitors(client, page_cache, path):
     assert client.get(path)["X-Page-Cache"] == "miss"

@@ -2,10 +2,7 @@
 every page, remembered across pages and visits; with JavaScript and without it; and the page
 cache never serves one mode's page to the other."""
 
-import uuid
-
 import pytest
-from django.core.cache import cache
 
 from tests.factories import make_policy
 
@@ -26,18 +23,9 @@ def care_cookie(context):
     return [c["value"] for c in context.cookies() if c["name"] == "zp_care"]
 
 
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    settings.PAGE_CACHE_SECONDS = 60
-    cache.set("pagecache:generation", uuid.uuid4().int % 10**12, timeout=None)
-    yield
-    cache.incr("pagecache:generation")
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
 def test_care_mode_toggles_and_is_remembered(
-    live_server, browser, output_dir, page_cache_on, javascript
+    live_server, browser, output_dir, page_cache, javascript
 ):
     base = live_server.url
     policy = make_policy(title="成都高新区企业研发投入补贴实施细则")
